@@ -1,0 +1,260 @@
+"""CausalWorldEnv: the Gymnasium environment that composes world, robot, stage and task."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium.utils import EzPickle
+
+from causalworld.actions import END_EFFECTOR_POSITIONS, JOINT_POSITIONS, JOINT_TORQUES, ActionMode
+from causalworld.observations import POINT, RIGID, ObservationLayout, object_fields, robot_fields
+from causalworld.sim.cameras import SceneCamera
+from causalworld.sim.kinematics import inverse_kinematics
+from causalworld.sim.robot import TriFinger
+from causalworld.sim.stage import Stage
+from causalworld.sim.world import PHYSICS_TIMESTEP, World
+from causalworld.tasks import SceneState, make_task
+from causalworld.tasks.base import GoalMeasure
+
+ENV_KWARGS = (
+    "observation_mode", "action_mode", "skip_frame", "normalize_actions", "normalize_observations",
+    "max_episode_length", "render_mode", "scale_reward_by_dt",
+)
+
+
+class CausalWorldEnv(gym.Env, EzPickle):
+    """A TriFinger manipulation task as a Gymnasium environment.
+
+    Args:
+        task: task family name ("reaching", "pushing").
+        observation_mode: "structured" (the flat vector of :mod:`causalworld.observations`).
+        action_mode: "joint_positions", "joint_torques" or "end_effector_positions" (:mod:`causalworld.actions`).
+        skip_frame: physics steps of 1/250 s per env step (default 10, i.e. 25 Hz).
+        normalize_actions: actions in [-1, 1] instead of raw units.
+        normalize_observations: observations in [-1, 1] instead of raw units.
+        max_episode_length: env steps per episode; default the task's length in seconds / dt.
+        render_mode: None, "rgb_array" (headless 240x320 images) or "human" (PyBullet GUI).
+        scale_reward_by_dt: multiply the reward by dt (s), as the original benchmark does.
+        **task_kwargs: the task's own arguments (see the task module).
+
+    Episodes never terminate; they are truncated after ``max_episode_length`` steps.
+    ``info`` holds ``fractional_success``, ``success``, ``reward_terms`` (each weighted,
+    dt-scaled contribution; they sum to the reward), ``desired_goal`` and ``achieved_goal``.
+    """
+
+    metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 25}
+
+    def __init__(
+        self,
+        task: str = "pushing",
+        observation_mode: str = "structured",
+        action_mode: str = JOINT_POSITIONS,
+        skip_frame: int = 10,
+        normalize_actions: bool = True,
+        normalize_observations: bool = True,
+        max_episode_length: int | None = None,
+        render_mode: str | None = None,
+        scale_reward_by_dt: bool = True,
+        **task_kwargs: Any,
+    ) -> None:
+        EzPickle.__init__(
+            self, task, observation_mode, action_mode, skip_frame, normalize_actions,
+            normalize_observations, max_episode_length, render_mode, scale_reward_by_dt, **task_kwargs,
+        )
+        if observation_mode != "structured":
+            raise ValueError(f"observation_mode must be 'structured' in this version, got {observation_mode!r}")
+        if render_mode not in (None, "human", "rgb_array"):
+            raise ValueError(f"render_mode must be None, 'human' or 'rgb_array', got {render_mode!r}")
+        if isinstance(skip_frame, bool) or not isinstance(skip_frame, (int, np.integer)) or skip_frame < 1:
+            raise ValueError(f"skip_frame must be a positive integer, got {skip_frame!r}")
+        try:
+            self.task = make_task(task, **task_kwargs)
+        except TypeError as error:
+            raise TypeError(f"{error}; the environment itself accepts {list(ENV_KWARGS)}") from None
+        self.task_name = task
+        self.observation_mode = observation_mode
+        self.action_mode = action_mode
+        self._actions = ActionMode(action_mode, normalize_actions)
+        self.normalize_actions = bool(normalize_actions)
+        self.normalize_observations = bool(normalize_observations)
+        self.skip_frame = int(skip_frame)
+        self.dt = self.skip_frame * PHYSICS_TIMESTEP
+        self.scale_reward_by_dt = bool(scale_reward_by_dt)
+        self.render_mode = render_mode
+        self.metadata = {**self.metadata, "render_fps": 1.0 / self.dt}
+
+        self.world = World(gui=render_mode == "human")
+        try:
+            self.robot = TriFinger(self.world.client)
+            self.stage = Stage(self.world.client)
+            self.task.build(self.stage)
+        except BaseException:
+            self.world.close()
+            raise
+        if max_episode_length is None:
+            max_episode_length = int(self.task.episode_seconds() / self.dt + 1e-9)
+        if isinstance(max_episode_length, bool) or not isinstance(max_episode_length, (int, np.integer)) or (
+            max_episode_length < 1
+        ):
+            self.world.close()
+            raise ValueError(f"max_episode_length must be a positive integer, got {max_episode_length!r}")
+        self.max_episode_length = int(max_episode_length)
+        self._camera = SceneCamera(self.world.client) if render_mode == "rgb_array" else None
+
+        fields = robot_fields(self.max_episode_length * self.dt)
+        self._slots = self.task.observation_slots()
+        for name, kind in self._slots:
+            fields += object_fields(name, kind)
+        self.layout = ObservationLayout(fields)
+        self._raw = np.zeros(self.layout.size, dtype=np.float64)
+        self._rigid_slots = [
+            (self.stage.blocks[name], self.layout.index(f"{name}_cartesian_position").start)
+            for name, kind in self._slots
+            if kind == RIGID
+        ]
+        if self.normalize_observations:
+            self.observation_space = gym.spaces.Box(-1.0, 1.0, (self.layout.size,), np.float32)
+        else:
+            self.observation_space = gym.spaces.Box(self.layout.low32, self.layout.high32, dtype=np.float32)
+        self.action_space = gym.spaces.Box(
+            self._actions.space_low.astype(np.float32), self._actions.space_high.astype(np.float32), dtype=np.float32
+        )
+        self.robot.set_joints(self.task.starting_joint_positions())
+        self._start_snapshot = self.world.save_snapshot()
+        self._last_joint_target = list(self.task.starting_joint_positions())
+        self._last_tip_target: list[float] | None = None
+        self._step_count = 0
+        self._static_version = -1
+        self._needs_reset = True
+
+    # -- Gymnasium API ----------------------------------------------------------------------
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        """Restore the starting state (bit-exact, without rebuilding) and return (obs, info)."""
+        super().reset(seed=seed)
+        self.world.restore_snapshot(self._start_snapshot)
+        self.robot.last_torques = [0.0] * 9
+        self._last_joint_target = list(self.task.starting_joint_positions())
+        self._last_tip_target = None
+        self._step_count = 0
+        self._needs_reset = False
+        self.stage.sync_from_simulation()
+        state = self._read_state()
+        self.task.reset_reward_state(state)
+        observation = self._observe(state)
+        return observation, self._info(state, self.task.measure(state), {})
+
+    def step(self, action):
+        """Apply one action for ``skip_frame`` physics steps; returns (obs, reward, terminated, truncated, info)."""
+        if self._needs_reset:
+            raise RuntimeError("call reset() before step(): the episode has not started")
+        command = self._actions.to_command(action)
+        if self.action_mode == JOINT_POSITIONS:
+            self._last_joint_target = command
+            self.robot.run_position_control(command, self.skip_frame)
+        elif self.action_mode == JOINT_TORQUES:
+            self.robot.run_torque_control(command, self.skip_frame)
+        else:
+            if command != self._last_tip_target:
+                current = self.robot.read_joints()[0]
+                solution = inverse_kinematics(command, current, self.robot.base_offset_z).tolist()
+                self._last_joint_target = self.robot.holding_target(solution)
+                self._last_tip_target = command
+            self.robot.run_position_control(self._last_joint_target, self.skip_frame)
+        self._step_count += 1
+        state = self._read_state()
+        observation = self._observe(state)
+        measure = self.task.measure(state)
+        reward, terms = self._reward(state, measure)
+        truncated = self._step_count >= self.max_episode_length
+        return observation, reward, False, truncated, self._info(state, measure, terms)
+
+    def render(self):
+        """An RGB image (rgb_array mode) of the scene; in human mode the GUI shows it live."""
+        if self._camera is not None:
+            return self._camera.render()
+        return None
+
+    def close(self) -> None:
+        """Release the PyBullet client. Safe to call more than once."""
+        world = getattr(self, "world", None)
+        if world is not None:
+            world.close()
+
+    # -- conversions ------------------------------------------------------------------------
+    def normalize_observation(self, observation: np.ndarray) -> np.ndarray:
+        """Raw observation -> [-1, 1]."""
+        return self.layout.normalize(observation)
+
+    def denormalize_observation(self, observation: np.ndarray) -> np.ndarray:
+        """[-1, 1] observation -> raw units."""
+        return self.layout.denormalize(observation)
+
+    def normalize_action(self, action: np.ndarray) -> np.ndarray:
+        """Raw command -> [-1, 1]."""
+        return self._actions.normalize(action)
+
+    def denormalize_action(self, action: np.ndarray) -> np.ndarray:
+        """[-1, 1] action -> raw command."""
+        return self._actions.denormalize(action)
+
+    def sample_new_goal(self) -> dict[str, Any]:
+        """A new goal from the task's goal family (an intervention dict; not applied)."""
+        return self.task.sample_new_goal(self.np_random)
+
+    # -- internals --------------------------------------------------------------------------
+    def _write_static(self) -> None:
+        """Write the values that change only through interventions: types, sizes, goal poses."""
+        self._static_version = self.stage.version
+        raw, index = self._raw, self.layout.index
+        for name, kind in self._slots:
+            if kind == POINT:
+                raw[index(f"{name}_cartesian_position")] = self.stage.silhouettes[name].position
+                continue
+            obj = self.stage.blocks.get(name) or self.stage.silhouettes[name]
+            raw[index(f"{name}_type")] = obj.type_id
+            raw[index(f"{name}_size")] = obj.size
+            if kind != RIGID:
+                raw[index(f"{name}_cartesian_position")] = obj.position
+                raw[index(f"{name}_orientation")] = obj.orientation
+
+    def _read_state(self) -> SceneState:
+        q, dq = self.robot.read_joints()
+        blocks = {block.name: block.read_state() for block, _ in self._rigid_slots}
+        return SceneState(q, dq, self.robot.tip_positions(q), self.robot.last_torques, blocks)
+
+    def _observe(self, state: SceneState) -> np.ndarray:
+        raw = self._raw
+        if self.stage.version != self._static_version:
+            self._write_static()
+        raw[0] = (self.max_episode_length - self._step_count) * self.dt
+        raw[1:10] = state.joint_positions
+        raw[10:19] = state.joint_velocities
+        raw[19:28] = state.tip_positions
+        for block, start in self._rigid_slots:
+            b = state.blocks[block.name]
+            raw[start : start + 13] = (*b.position, *b.orientation, *b.linear_velocity, *b.angular_velocity)
+        return self.layout.finish(raw, self.normalize_observations)
+
+    def _reward(self, state: SceneState, measure: GoalMeasure) -> tuple[float, dict[str, float]]:
+        task = self.task
+        raw_terms = task.reward_terms(state)
+        fractional = measure.fractional_success
+        scale = self.dt if self.scale_reward_by_dt else 1.0
+        if task.sparse:
+            terms = {"sparse_success": float(task.is_success(state, fractional)) * scale}
+        else:
+            terms = {name: w * t * scale for name, w, t in zip(task.reward_term_names, task.dense_weights, raw_terms)}
+            terms["fractional_success"] = task.fractional_weight * fractional * scale
+        return math.fsum(terms.values()), terms
+
+    def _info(self, state: SceneState, measure: GoalMeasure, terms: dict[str, float]) -> dict[str, Any]:
+        return {
+            "fractional_success": measure.fractional_success,
+            "success": self.task.is_success(state, measure.fractional_success),
+            "reward_terms": terms,
+            "desired_goal": measure.desired_goal,
+            "achieved_goal": measure.achieved_goal,
+        }

@@ -1,0 +1,23 @@
+"""Gymnasium IDs. Entry points are strings and kwargs are JSON-able data."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+
+ENV_IDS: dict[str, dict[str, object]] = {
+    "CausalWorld-Reaching": {"task": "reaching"},
+    "CausalWorld-Pushing": {"task": "pushing"},
+}
+"""Every registered ID and the kwargs it passes to :class:`causalworld.CausalWorldEnv`."""
+
+
+def register_envs() -> None:
+    """Register every ID once (idempotent)."""
+    for env_id, kwargs in ENV_IDS.items():
+        if env_id not in gym.registry:
+            gym.register(
+                id=env_id,
+                entry_point="causalworld.env:CausalWorldEnv",
+                kwargs=dict(kwargs),
+                disable_env_checker=False,
+            )

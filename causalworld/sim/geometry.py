@@ -1,0 +1,84 @@
+"""Geometry and physical constants of the TriFinger Edu robot and its arena.
+
+Units are metres, kilograms, radians and seconds. Frames: world z points up; the table top
+("floor") lies at world z = ``FLOOR_HEIGHT``. Every position the public API reports is measured
+from the floor top, i.e. ``world_z - FLOOR_HEIGHT``.
+
+These numbers describe the open-source TriFinger Edu platform; the robot and arena
+descriptions in ``assets/`` are generated from them by ``assets/generate.py``.
+"""
+
+from __future__ import annotations
+
+import math
+
+FLOOR_HEIGHT = 0.011
+"""World z of the table top (m)."""
+
+TRIFINGER_BASE_HEIGHT = 0.34
+"""World z of the ``trifinger_base`` frame at the default robot height (m)."""
+
+TRIFINGER_BASE_YAW = -math.pi / 2
+"""Yaw of the ``trifinger_base`` frame in the world (rad)."""
+
+FINGER_NAMES = ("60", "120", "300")
+"""API names of the three fingers, in joint order (URDF fingers 0, 120, 240)."""
+
+FINGER_MOUNTS = (
+    ((-0.0455, 0.0, 0.0), 0.0),
+    ((0.02275, 0.0394041558722, 0.0), -2.0 * math.pi / 3.0),
+    ((0.02275, -0.0394041558722, 0.0), -4.0 * math.pi / 3.0),
+)
+"""Per finger: translation (m) and yaw (rad) of the finger base in the trifinger_base frame."""
+
+UPPER_TO_MIDDLE = (0.0, -0.014, 0.0)
+"""Origin of the middle joint in the upper-link frame (m)."""
+MIDDLE_TO_LOWER = (0.0, -0.03745, -0.16)
+"""Origin of the lower joint in the middle-link frame (m)."""
+LOWER_TO_TIP = (0.0, -0.008, -0.16)
+"""Origin of the fingertip in the lower-link frame (m)."""
+
+URDF_JOINT_LOWER = (-math.pi / 2, -math.pi / 2, -math.pi)
+"""Hard joint limits (rad) of upper, middle and lower joints."""
+URDF_JOINT_UPPER = (math.pi / 2, math.pi / 2, math.pi)
+
+JOINT_LOWER = (-1.57, -1.2, -3.0) * 3
+"""Joint-position bounds the benchmark uses for actions and observations (rad), 9 values."""
+JOINT_UPPER = (1.0, 1.57, 3.0) * 3
+
+REST_POSE = (0.0, math.pi / 4, -math.pi / 4) * 3
+"""Default starting joint positions (rad)."""
+RAISED_POSE = (-1.56, -0.08, -2.7) * 3
+"""Fingers folded up, out of the arena (rad)."""
+
+TIP_RADIUS = 0.0095
+"""Radius of the round fingertip (m)."""
+
+# Inertial data per link: mass (kg), centre of mass in the link frame (m),
+# inertia (ixx, iyy, izz, ixy, ixz, iyz) in kg m^2 about the centre of mass.
+LINK_INERTIALS = {
+    "base": (1.0, (-0.1, 0.0, 0.4), (0.0608333, 0.0566667, 0.0108333, 0.0, 0.0, 0.0)),
+    "upper": (0.14854, (-0.079, 0.0, 0.0), (3e-5, 4.1e-4, 4.1e-4, 5e-5, 0.0, 0.0)),
+    "middle": (0.14854, (0.0, -0.019, -0.079), (4.1e-4, 4.1e-4, 3e-5, 0.0, 0.0, 5e-5)),
+    "lower": (0.0307, (0.0, -0.009, -0.089), (1.2e-4, 1.2e-4, 0.0, 0.0, 0.0, 0.0)),
+    "tip": (0.01, (0.0, 0.0, 0.0), (1.6667e-7, 1.6667e-7, 1.6667e-7, 0.0, 0.0, 0.0)),
+}
+
+# Arena.
+TABLE_SIZE = (0.71, 0.76, 0.01)
+"""Table slab extents (m); its top is at ``FLOOR_HEIGHT``."""
+WALL_INNER_RADIUS = 0.2442
+"""Distance from the arena centre to the inside of the round wall (m)."""
+WALL_THICKNESS = 0.01
+"""Collision thickness of the wall (m), thicker than the real 0.8 mm so nothing tunnels."""
+WALL_HEIGHT = 0.25
+WALL_SEGMENTS = 36
+"""The round wall is a ring of this many flat boxes."""
+
+FLOOR_COLOR = (0.31, 0.27, 0.25)
+STAGE_COLOR = (0.95, 0.95, 0.95)
+FINGER_COLORS = ((0.6, 0.0, 0.0), (0.0, 0.6, 0.0), (0.0, 0.0, 0.6))
+"""Default link colours of fingers 60, 120 and 300 (RGB in [0, 1])."""
+
+ARENA_BOUNDS = ((-0.15, -0.15, 0.0), (0.15, 0.15, 0.3))
+"""Working volume for feasibility checks (m, z from the floor top)."""

@@ -1,0 +1,71 @@
+"""One PyBullet client per environment: connection, physics settings, stepping and snapshots.
+
+Every PyBullet call in causalworld passes ``physicsClientId`` explicitly, so any number of
+worlds can live in one process without touching each other.
+"""
+
+from __future__ import annotations
+
+import pybullet
+
+PHYSICS_TIMESTEP = 1.0 / 250.0
+"""Simulation timestep (s)."""
+GRAVITY = (0.0, 0.0, -9.81)
+"""Default gravity (m/s^2, world frame)."""
+
+
+class World:
+    """A PyBullet physics client with the benchmark's settings.
+
+    Args:
+        gui: open the PyBullet GUI instead of a headless (DIRECT) client.
+    """
+
+    def __init__(self, gui: bool = False) -> None:
+        self.gui = gui
+        self.client = pybullet.connect(pybullet.GUI if gui else pybullet.DIRECT)
+        if self.client < 0:
+            raise RuntimeError("PyBullet refused a new connection (is another GUI client open?)")
+        if gui:
+            for flag in (pybullet.COV_ENABLE_GUI, pybullet.COV_ENABLE_SHADOWS):
+                pybullet.configureDebugVisualizer(flag, 0, physicsClientId=self.client)
+            pybullet.resetDebugVisualizerCamera(0.6, 0.0, -60.0, (0.0, 0.0, 0.0), physicsClientId=self.client)
+        pybullet.setPhysicsEngineParameter(
+            fixedTimeStep=PHYSICS_TIMESTEP, deterministicOverlappingPairs=1, physicsClientId=self.client
+        )
+        self.gravity = GRAVITY
+        pybullet.setGravity(*GRAVITY, physicsClientId=self.client)
+        self._closed = False
+
+    def set_gravity(self, gravity: tuple[float, float, float]) -> None:
+        """Set gravity (m/s^2, world frame)."""
+        self.gravity = tuple(float(v) for v in gravity)
+        pybullet.setGravity(*self.gravity, physicsClientId=self.client)
+
+    def step(self) -> None:
+        """Advance the simulation by one physics timestep."""
+        pybullet.stepSimulation(physicsClientId=self.client)
+
+    def save_snapshot(self) -> int:
+        """Save the full physics state (poses, velocities, contact cache) in memory; returns its id."""
+        return pybullet.saveState(physicsClientId=self.client)
+
+    def restore_snapshot(self, snapshot: int) -> None:
+        """Restore a state saved by :meth:`save_snapshot` (bit-exact)."""
+        pybullet.restoreState(stateId=snapshot, physicsClientId=self.client)
+
+    def remove_snapshot(self, snapshot: int) -> None:
+        """Free the memory of a saved state."""
+        pybullet.removeState(snapshot, physicsClientId=self.client)
+
+    @property
+    def is_connected(self) -> bool:
+        """Whether the client is still open."""
+        return not self._closed and pybullet.isConnected(physicsClientId=self.client)
+
+    def close(self) -> None:
+        """Disconnect the client; safe to call twice."""
+        if not self._closed:
+            self._closed = True
+            if pybullet.isConnected(physicsClientId=self.client):
+                pybullet.disconnect(physicsClientId=self.client)

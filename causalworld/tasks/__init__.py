@@ -1,0 +1,26 @@
+"""Task families, by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from causalworld.tasks.base import SceneState, Task, VariableSpace
+from causalworld.tasks.pushing import PushingTask
+from causalworld.tasks.reaching import ReachingTask
+
+TASKS: dict[str, type[Task]] = {
+    "reaching": ReachingTask,
+    "pushing": PushingTask,
+}
+
+
+def make_task(name: str, **kwargs: Any) -> Task:
+    """Build a task by family name, e.g. ``make_task("pushing", tool_block_mass=0.05)``."""
+    try:
+        cls = TASKS[name]
+    except KeyError:
+        raise ValueError(f"unknown task {name!r}; available tasks: {sorted(TASKS)}") from None
+    return cls(**kwargs)
+
+
+__all__ = ["TASKS", "SceneState", "Task", "VariableSpace", "make_task"]
