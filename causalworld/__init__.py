@@ -5,11 +5,25 @@
 """
 
 from causalworld.env import CausalWorldEnv
+from causalworld.interventions import InterventionError, InterventionResult
 from causalworld.registration import ENV_IDS, register_envs
 from causalworld.tasks import TASKS, VariableSpace
+from causalworld.variables import CausalVariable
+from causalworld.world_io import WorldFileError, load_world
 
 __version__ = "0.1.0"
 
 register_envs()
 
-__all__ = ["ENV_IDS", "TASKS", "CausalWorldEnv", "VariableSpace", "__version__"]
+__all__ = [
+    "ENV_IDS",
+    "TASKS",
+    "CausalVariable",
+    "CausalWorldEnv",
+    "InterventionError",
+    "InterventionResult",
+    "VariableSpace",
+    "WorldFileError",
+    "__version__",
+    "load_world",
+]

@@ -16,8 +16,12 @@ from causalworld.sim.kinematics import inverse_kinematics
 from causalworld.sim.robot import TriFinger
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import PHYSICS_TIMESTEP, World
+from causalworld.env_interventions import InterventionMethods
+from causalworld.interventions import Interventions
 from causalworld.tasks import SceneState, make_task
 from causalworld.tasks.base import GoalMeasure
+from causalworld.variable_catalog import build_registry
+from causalworld.world_io import save_world
 
 ENV_KWARGS = (
     "observation_mode", "action_mode", "skip_frame", "normalize_actions", "normalize_observations",
@@ -25,7 +29,7 @@ ENV_KWARGS = (
 )
 
 
-class CausalWorldEnv(gym.Env, EzPickle):
+class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
     """A TriFinger manipulation task as a Gymnasium environment.
 
     Args:
@@ -64,6 +68,13 @@ class CausalWorldEnv(gym.Env, EzPickle):
             self, task, observation_mode, action_mode, skip_frame, normalize_actions,
             normalize_observations, max_episode_length, render_mode, scale_reward_by_dt, **task_kwargs,
         )
+        self.constructor_kwargs: dict[str, Any] = {
+            "observation_mode": observation_mode, "action_mode": action_mode, "skip_frame": skip_frame,
+            "normalize_actions": normalize_actions, "normalize_observations": normalize_observations,
+            "max_episode_length": max_episode_length, "render_mode": render_mode,
+            "scale_reward_by_dt": scale_reward_by_dt, **task_kwargs,
+        }
+        """The arguments this env was built with (besides ``task``), as given."""
         if observation_mode != "structured":
             raise ValueError(f"observation_mode must be 'structured' in this version, got {observation_mode!r}")
         if render_mode not in (None, "human", "rgb_array"):
@@ -123,7 +134,13 @@ class CausalWorldEnv(gym.Env, EzPickle):
             self._actions.space_low.astype(np.float32), self._actions.space_high.astype(np.float32), dtype=np.float32
         )
         self.robot.set_joints(self.task.starting_joint_positions())
-        self._start_snapshot = self.world.save_snapshot()
+        self.variables = build_registry(self.robot, self.stage, self.world)
+        """The causal variables of this scene, by dotted name (:mod:`causalworld.variables`)."""
+        self.task.customize_variables(self.variables)
+        self._interventions = Interventions(self.variables, self.task, self.stage, self.robot, self.world)
+        self._dirty: set[str] = set()
+        self._default_state = self._capture_state()
+        self._start_state = dict(self._default_state)
         self._last_joint_target = list(self.task.starting_joint_positions())
         self._last_tip_target: list[float] | None = None
         self._step_count = 0
@@ -134,13 +151,12 @@ class CausalWorldEnv(gym.Env, EzPickle):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         """Restore the starting state (bit-exact, without rebuilding) and return (obs, info)."""
         super().reset(seed=seed)
-        self.world.restore_snapshot(self._start_snapshot)
+        self._restore_state(self._start_state)
         self.robot.last_torques = [0.0] * 9
-        self._last_joint_target = list(self.task.starting_joint_positions())
+        self._last_joint_target = list(self._start_state["joint_positions"])
         self._last_tip_target = None
         self._step_count = 0
         self._needs_reset = False
-        self.stage.sync_from_simulation()
         state = self._read_state()
         self.task.reset_reward_state(state)
         observation = self._observe(state)
@@ -183,6 +199,10 @@ class CausalWorldEnv(gym.Env, EzPickle):
         if world is not None:
             world.close()
 
+    def save_world(self, path) -> None:
+        """Save the task, settings and starting state to a JSON file; ``causalworld.load_world`` rebuilds it."""
+        save_world(self, path)
+
     # -- conversions ------------------------------------------------------------------------
     def normalize_observation(self, observation: np.ndarray) -> np.ndarray:
         """Raw observation -> [-1, 1]."""
@@ -199,10 +219,6 @@ class CausalWorldEnv(gym.Env, EzPickle):
     def denormalize_action(self, action: np.ndarray) -> np.ndarray:
         """[-1, 1] action -> raw command."""
         return self._actions.denormalize(action)
-
-    def sample_new_goal(self) -> dict[str, Any]:
-        """A new goal from the task's goal family (an intervention dict; not applied)."""
-        return self.task.sample_new_goal(self.np_random)
 
     # -- internals --------------------------------------------------------------------------
     def _write_static(self) -> None:

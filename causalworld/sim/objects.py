@@ -1,7 +1,11 @@
 """Blocks (movable or fixed cuboids) and goal silhouettes (visual-only cuboids and spheres).
 
 Positions are in metres with z measured from the floor top; orientations are unit quaternions
-(x, y, z, w) in the world frame; sizes are full edge lengths (m); masses in kg.
+(x, y, z, w) in the world frame; sizes are full edge lengths (m); masses in kg; colours RGB in
+[0, 1]; velocities in m/s and rad/s in the world frame.
+
+Every object can be removed and created again (:meth:`remove`, :meth:`create`) with its current
+properties; the stage does that, in creation order, when a size changes.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ CUBOID, STATIC_CUBOID, SILHOUETTE_CUBOID, SILHOUETTE_SPHERE = 1, 10, 20, 21
 BLOCK_LATERAL_FRICTION = 1.0
 BLOCK_SPINNING_FRICTION = 0.001
 SILHOUETTE_ALPHA = 0.3
+_ZERO3 = (0.0, 0.0, 0.0)
 
 
 @dataclass
@@ -30,6 +35,10 @@ class BlockState:
     orientation: tuple[float, float, float, float]
     linear_velocity: tuple[float, float, float]
     angular_velocity: tuple[float, float, float]
+
+
+def _vector(values: Sequence[float]) -> tuple[float, ...]:
+    return tuple(float(v) for v in values)
 
 
 class Block:
@@ -48,24 +57,33 @@ class Block:
     ) -> None:
         self.client = client
         self.name = name
-        self.size = tuple(float(v) for v in size)
+        self.size = _vector(size)
         self.mass = float(mass)
-        self.color = tuple(float(v) for v in color)
+        self.color = _vector(color)
         self.lateral_friction = float(lateral_friction)
         self.type_id = CUBOID if self.mass > 0 else STATIC_CUBOID
         self.is_movable = self.mass > 0
+        self.position = _vector(position)
+        """Creation pose (or last teleport); live poses of movable blocks come from :meth:`read_state`."""
+        self.orientation = _vector(orientation)
+        self.body = -1
+        self.create()
+
+    def create(self, velocity: tuple[Sequence[float], Sequence[float]] | None = None) -> None:
+        """Create the PyBullet body at :attr:`position` with the current properties."""
         half = [s / 2 for s in self.size]
+        client = self.client
         collision = pybullet.createCollisionShape(pybullet.GEOM_BOX, halfExtents=half, physicsClientId=client)
         visual = pybullet.createVisualShape(
             pybullet.GEOM_BOX, halfExtents=half, rgbaColor=(*self.color, 1.0), physicsClientId=client
         )
-        x, y, z = position
+        x, y, z = self.position
         self.body = pybullet.createMultiBody(
             baseMass=self.mass,
             baseCollisionShapeIndex=collision,
             baseVisualShapeIndex=visual,
             basePosition=(x, y, z + FLOOR_HEIGHT),
-            baseOrientation=tuple(orientation),
+            baseOrientation=self.orientation,
             physicsClientId=client,
         )
         pybullet.changeDynamics(
@@ -76,6 +94,13 @@ class Block:
             restitution=0.0,
             physicsClientId=client,
         )
+        if velocity is not None and self.is_movable:
+            pybullet.resetBaseVelocity(self.body, velocity[0], velocity[1], physicsClientId=client)
+
+    def remove(self) -> None:
+        """Delete the PyBullet body (after :meth:`sync_pose`, so :meth:`create` puts it back in place)."""
+        pybullet.removeBody(self.body, physicsClientId=self.client)
+        self.body = -1
 
     def read_state(self) -> BlockState:
         """Read pose and velocity from the simulation."""
@@ -83,17 +108,63 @@ class Block:
         lin, ang = pybullet.getBaseVelocity(self.body, physicsClientId=self.client)
         return BlockState((pos[0], pos[1], pos[2] - FLOOR_HEIGHT), orn, lin, ang)
 
+    def sync_pose(self) -> None:
+        """Copy the live pose into :attr:`position` and :attr:`orientation`."""
+        state = self.read_state()
+        self.position, self.orientation = state.position, tuple(state.orientation)
+
     def set_pose(self, position: Sequence[float], orientation: Sequence[float]) -> None:
         """Teleport the block (position z from the floor top) and zero its velocity."""
-        x, y, z = position
+        self.set_state(position, orientation, _ZERO3, _ZERO3)
+
+    def set_state(self, position, orientation, linear_velocity, angular_velocity) -> None:
+        """Teleport the block and set its velocities (m/s, rad/s)."""
+        self.position = _vector(position)
+        self.orientation = _vector(orientation)
+        x, y, z = self.position
         pybullet.resetBasePositionAndOrientation(
-            self.body, (x, y, z + FLOOR_HEIGHT), tuple(orientation), physicsClientId=self.client
+            self.body, (x, y, z + FLOOR_HEIGHT), self.orientation, physicsClientId=self.client
         )
-        pybullet.resetBaseVelocity(self.body, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0), physicsClientId=self.client)
+        pybullet.resetBaseVelocity(
+            self.body, _vector(linear_velocity), _vector(angular_velocity), physicsClientId=self.client
+        )
+
+    def set_velocity(self, linear_velocity: Sequence[float], angular_velocity: Sequence[float]) -> None:
+        """Set the block's velocities (m/s, rad/s) without moving it."""
+        pybullet.resetBaseVelocity(
+            self.body, _vector(linear_velocity), _vector(angular_velocity), physicsClientId=self.client
+        )
+
+    def set_color(self, color: Sequence[float]) -> None:
+        """RGB colour in [0, 1]."""
+        self.color = _vector(color)
+        pybullet.changeVisualShape(self.body, -1, rgbaColor=(*self.color, 1.0), physicsClientId=self.client)
+
+    def set_mass(self, mass: float) -> None:
+        """Mass (kg) of a movable block; its inertia follows (uniform-density box)."""
+        if not self.is_movable:
+            raise ValueError(f"{self.name} is a fixed block; its mass cannot change")
+        self.mass = float(mass)
+        pybullet.changeDynamics(
+            self.body, -1, mass=self.mass, localInertiaDiagonal=self.inertia_diagonal(), physicsClientId=self.client
+        )
+
+    def inertia_diagonal(self) -> tuple[float, float, float]:
+        """Principal moments of inertia (kg m^2) of a uniform box of this size and mass."""
+        a, b, c = self.size
+        k = self.mass / 12.0
+        return (k * (b * b + c * c), k * (a * a + c * c), k * (a * a + b * b))
+
+    def set_friction(self, friction: float) -> None:
+        """Lateral friction coefficient."""
+        self.lateral_friction = float(friction)
+        pybullet.changeDynamics(self.body, -1, lateralFriction=self.lateral_friction, physicsClientId=self.client)
 
 
 class Silhouette:
     """A visual-only goal marker: a translucent cuboid, or a sphere whose ``size`` is its diameter."""
+
+    is_movable = False
 
     def __init__(
         self,
@@ -109,14 +180,20 @@ class Silhouette:
         self.client = client
         self._on_change = on_change
         self.name = name
-        self.size = tuple(float(v) for v in size)
-        self.color = tuple(float(v) for v in color)
+        self.size = _vector(size)
+        self.color = _vector(color)
         self.sphere = sphere
         self.type_id = SILHOUETTE_SPHERE if sphere else SILHOUETTE_CUBOID
-        self.position = tuple(float(v) for v in position)
-        self.orientation = tuple(float(v) for v in orientation)
+        self.position = _vector(position)
+        self.orientation = _vector(orientation)
+        self.body = -1
+        self.create()
+
+    def create(self, velocity=None) -> None:
+        """Create the PyBullet body at :attr:`position` with the current properties."""
         rgba = (*self.color, SILHOUETTE_ALPHA)
-        if sphere:
+        client = self.client
+        if self.sphere:
             visual = pybullet.createVisualShape(
                 pybullet.GEOM_SPHERE, radius=self.size[0] / 2, rgbaColor=rgba, physicsClientId=client
             )
@@ -134,19 +211,31 @@ class Silhouette:
             physicsClientId=client,
         )
 
+    def remove(self) -> None:
+        """Delete the PyBullet body."""
+        pybullet.removeBody(self.body, physicsClientId=self.client)
+        self.body = -1
+
+    def sync_pose(self) -> None:
+        """Silhouettes only move through :meth:`set_pose`; nothing to copy."""
+
     def set_pose(self, position: Sequence[float], orientation: Sequence[float]) -> None:
         """Move the silhouette (position z from the floor top, quaternion xyzw)."""
-        self.position = tuple(float(v) for v in position)
-        self.orientation = tuple(float(v) for v in orientation)
+        self.position = _vector(position)
+        self.orientation = _vector(orientation)
         x, y, z = self.position
         pybullet.resetBasePositionAndOrientation(
             self.body, (x, y, z + FLOOR_HEIGHT), self.orientation, physicsClientId=self.client
         )
+        self._changed()
+
+    def set_color(self, color: Sequence[float]) -> None:
+        """RGB colour in [0, 1] (drawn translucent)."""
+        self.color = _vector(color)
+        pybullet.changeVisualShape(
+            self.body, -1, rgbaColor=(*self.color, SILHOUETTE_ALPHA), physicsClientId=self.client
+        )
+
+    def _changed(self) -> None:
         if self._on_change is not None:
             self._on_change()
-
-    def sync_from_simulation(self) -> None:
-        """Re-read the pose from PyBullet (after a snapshot restore)."""
-        pos, orn = pybullet.getBasePositionAndOrientation(self.body, physicsClientId=self.client)
-        self.position = (pos[0], pos[1], pos[2] - FLOOR_HEIGHT)
-        self.orientation = tuple(orn)

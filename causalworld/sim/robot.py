@@ -78,6 +78,10 @@ class TriFinger:
                 physicsClientId=client,
             )
         self.last_torques = [0.0] * 9
+        self._default_inertials = {}
+        for key, index in self.link_indices.items():
+            info = pybullet.getDynamicsInfo(self.body, index, physicsClientId=client)
+            self._default_inertials[key] = (info[0], tuple(info[2]))
         self.link_colors = {key: g.FINGER_COLORS[g.FINGER_NAMES.index(key[0])] for key in self.link_indices}
 
     # -- state -------------------------------------------------------------------------------
@@ -168,10 +172,27 @@ class TriFinger:
             tip = self.tip_link_indices[g.FINGER_NAMES.index(finger)]
             pybullet.changeVisualShape(self.body, tip, rgbaColor=(*color, 1.0), physicsClientId=self.client)
 
+    def set_height(self, height: float) -> None:
+        """Move the whole robot so that its base frame is at world z = ``height`` (m, default 0.34)."""
+        self.base_offset_z = float(height) - g.TRIFINGER_BASE_HEIGHT
+        pybullet.resetBasePositionAndOrientation(
+            self.body, (0.0, 0.0, self.base_offset_z), (0.0, 0.0, 0.0, 1.0), physicsClientId=self.client
+        )
+
+    @property
+    def height(self) -> float:
+        """World z (m) of the robot's base frame."""
+        return g.TRIFINGER_BASE_HEIGHT + self.base_offset_z
+
     def link_mass(self, finger: str, link: int) -> float:
         """Mass (kg) of a link, as the simulation holds it."""
         return pybullet.getDynamicsInfo(self.body, self.link_indices[(finger, link)], physicsClientId=self.client)[0]
 
     def set_link_mass(self, finger: str, link: int, mass: float) -> None:
-        """Set the mass (kg) of a link."""
-        pybullet.changeDynamics(self.body, self.link_indices[(finger, link)], mass=float(mass), physicsClientId=self.client)
+        """Set the mass (kg) of a link; its inertia scales with it (same shape, same density)."""
+        index = self.link_indices[(finger, link)]
+        default_mass, default_inertia = self._default_inertials[(finger, link)]
+        inertia = [v * (float(mass) / default_mass) for v in default_inertia]
+        pybullet.changeDynamics(
+            self.body, index, mass=float(mass), localInertiaDiagonal=inertia, physicsClientId=self.client
+        )

@@ -31,18 +31,14 @@ class Stage:
         self.set_stage_friction(self.stage_friction)
         self.blocks: dict[str, Block] = {}
         self.silhouettes: dict[str, Silhouette] = {}
+        self.objects: dict[str, Block | Silhouette] = {}
+        """Every task object in creation order (the order bodies are rebuilt in)."""
         self.version = 0
         """Counts changes to what observations show statically (goal poses, sizes, types)."""
 
     def touch(self) -> None:
         """Record that a static property of an object changed."""
         self.version += 1
-
-    def sync_from_simulation(self) -> None:
-        """Re-read the silhouette poses from PyBullet after a snapshot restore."""
-        for silhouette in self.silhouettes.values():
-            silhouette.sync_from_simulation()
-        self.touch()
 
     def set_floor_color(self, color: Sequence[float]) -> None:
         """Colour of the table top (RGB in [0, 1])."""
@@ -69,6 +65,7 @@ class Stage:
         self._check_new_name(name)
         block = Block(self.client, name, **properties)
         self.blocks[name] = block
+        self.objects[name] = block
         self.touch()
         return block
 
@@ -77,7 +74,41 @@ class Stage:
         self._check_new_name(name)
         silhouette = Silhouette(self.client, name, on_change=self.touch, **properties)
         self.silhouettes[name] = silhouette
+        self.objects[name] = silhouette
         return silhouette
+
+    def resize(self, sizes: dict[str, tuple[float, float, float]]) -> None:
+        """Give objects new sizes (m) by rebuilding every task body in creation order.
+
+        Rebuilding them all, not only the resized ones, keeps body ids and the simulation's body
+        order the same as in a freshly built scene, so results stay bit-identical to one.
+        Poses and velocities are kept.
+        """
+        unknown = set(sizes) - set(self.objects)
+        if unknown:
+            raise KeyError(f"no objects named {sorted(unknown)}")
+        velocities = {}
+        for name, obj in self.objects.items():
+            obj.sync_pose()
+            if isinstance(obj, Block) and obj.is_movable:
+                state = obj.read_state()
+                velocities[name] = (state.linear_velocity, state.angular_velocity)
+        for obj in reversed(list(self.objects.values())):
+            obj.remove()
+        for name, obj in self.objects.items():
+            if name in sizes:
+                obj.size = tuple(float(v) for v in sizes[name])
+            obj.create(velocities.get(name))
+        self.touch()
+
+    def remove_all_objects(self) -> None:
+        """Delete every task object (blocks and silhouettes)."""
+        for obj in reversed(list(self.objects.values())):
+            obj.remove()
+        self.objects.clear()
+        self.blocks.clear()
+        self.silhouettes.clear()
+        self.touch()
 
     def _check_new_name(self, name: str) -> None:
         if name in self.blocks or name in self.silhouettes:

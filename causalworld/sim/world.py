@@ -1,4 +1,4 @@
-"""One PyBullet client per environment: connection, physics settings, stepping and snapshots.
+"""One PyBullet client per environment: connection, physics settings and stepping.
 
 Every PyBullet call in causalworld passes ``physicsClientId`` explicitly, so any number of
 worlds can live in one process without touching each other.
@@ -45,18 +45,6 @@ class World:
     def step(self) -> None:
         """Advance the simulation by one physics timestep."""
         pybullet.stepSimulation(physicsClientId=self.client)
-
-    def save_snapshot(self) -> int:
-        """Save the full physics state (poses, velocities, contact cache) in memory; returns its id."""
-        return pybullet.saveState(physicsClientId=self.client)
-
-    def restore_snapshot(self, snapshot: int) -> None:
-        """Restore a state saved by :meth:`save_snapshot` (bit-exact)."""
-        pybullet.restoreState(stateId=snapshot, physicsClientId=self.client)
-
-    def remove_snapshot(self, snapshot: int) -> None:
-        """Free the memory of a saved state."""
-        pybullet.removeState(snapshot, physicsClientId=self.client)
 
     @property
     def is_connected(self) -> bool:

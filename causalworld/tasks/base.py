@@ -151,6 +151,13 @@ class Task:
         """A new goal from the task's goal family in the active space, as an intervention dict."""
         raise NotImplementedError
 
+    def customize_variables(self, registry) -> None:
+        """Adjust the generic variable bounds to this task (space overrides); default: none."""
+
+    def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
+        """Add the changes an intervention implies (for example a size copied to the goal); default: none."""
+        return values
+
     def apply_goal(self, goal: Mapping[str, Any]) -> None:
         """Move the goal silhouettes as described by an intervention dict from :meth:`sample_new_goal`."""
         raise NotImplementedError

@@ -31,7 +31,7 @@ from causalworld.tasks.base import (
     orientation_error,
     rotation_vector_quaternion,
 )
-from causalworld.tasks.sampling import cylindrical_to_cartesian, sample_cylindrical, union_bounds
+from causalworld.tasks.sampling import cylindrical_to_cartesian, sample_cylindrical
 
 BLOCK_SIZE = 0.065
 TOOL = "tool_block"
@@ -107,13 +107,37 @@ class PushingTask(Task):
         achieved = box_hull(block.position, block.orientation, self.tool.size)
         return GoalMeasure(np.array([desired]), np.array([achieved]), hull_overlap(desired, achieved))
 
-    # -- goals ------------------------------------------------------------------------------
-    def goal_position_bounds(self, space: VariableSpace) -> tuple[tuple[float, ...], tuple[float, ...]]:
-        """Cylindrical (r, phi, z) bounds of the goal position in ``space``; z is fixed at half the size."""
-        h = self.goal.size[2] / 2
-        a = ((0.0, -math.pi, h), (0.11, math.pi, h))
-        b = ((0.11, -math.pi, h), (0.15, math.pi, h))
-        return {VariableSpace.A: a, VariableSpace.B: b, VariableSpace.A_B: union_bounds(a, b)}[space]
+    # -- variables and goals ------------------------------------------------------------
+    def customize_variables(self, registry) -> None:
+        """Tool and goal stay on the floor: their cylindrical z is fixed at half their height."""
+        self.registry = registry
+        for name in (TOOL, GOAL):
+            obj, generic = self.stage.objects[name], registry.position_bounds[name]
+
+            def on_floor(space, obj=obj, generic=generic):
+                low, high = (b.copy() for b in generic(space))
+                low[2] = high[2] = obj.size[2] / 2
+                return low, high
+
+            registry.position_bounds[name] = on_floor
+
+    def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
+        """A size given for tool or goal is copied to the other; both are re-seated on the floor."""
+        for a, b in ((TOOL, GOAL), (GOAL, TOOL)):
+            if f"{a}.size" in values and f"{b}.size" not in values:
+                values[f"{b}.size"] = values[f"{a}.size"].copy()
+        for name in (TOOL, GOAL):
+            size = values.get(f"{name}.size")
+            placed = any(f"{name}.{key}" in values for key in ("cartesian_position", "cylindrical_position"))
+            if size is not None and not placed:
+                position = registry[f"{name}.cartesian_position"].read()
+                position[2] = size[2] / 2
+                values[f"{name}.cartesian_position"] = position
+        return values
+
+    def goal_position_bounds(self, space: VariableSpace) -> tuple[np.ndarray, np.ndarray]:
+        """Cylindrical (r, phi, z) bounds of the goal position in ``space``; z is half the goal's height."""
+        return self.registry.position_bounds[GOAL](space)
 
     def sample_new_goal(self, rng: np.random.Generator) -> dict[str, Any]:
         low, high = self.goal_position_bounds(self.variables_space)

@@ -22,7 +22,7 @@ import numpy as np
 
 from causalworld.observations import POINT
 from causalworld.tasks.base import GoalMeasure, SceneState, Task, VariableSpace, as_vector
-from causalworld.tasks.sampling import cylindrical_to_cartesian, sample_cylindrical, union_bounds
+from causalworld.tasks.sampling import cylindrical_to_cartesian, sample_cylindrical
 
 GOAL_NAMES = ("goal_60", "goal_120", "goal_300")
 GOAL_COLORS = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
@@ -97,11 +97,12 @@ class ReachingTask(Task):
     def is_success(self, state: SceneState, fractional_success: float) -> bool:
         return self.mean_error(state) < SUCCESS_ERROR
 
+    def customize_variables(self, registry) -> None:
+        self.registry = registry  # the generic goal spaces apply (z from the sphere's radius)
+
     def goal_position_bounds(self, space: VariableSpace):
         """Cylindrical (r, phi, z) bounds of each goal position in ``space``."""
-        a = ((0.0, -math.pi, 0.015), (0.11, math.pi, 0.15))
-        b = ((0.11, -math.pi, 0.015), (0.15, math.pi, 0.3))
-        return {VariableSpace.A: a, VariableSpace.B: b, VariableSpace.A_B: union_bounds(a, b)}[space]
+        return self.registry.position_bounds[GOAL_NAMES[0]](space)
 
     def sample_new_goal(self, rng: np.random.Generator) -> dict[str, Any]:
         low, high = self.goal_position_bounds(self.variables_space)
