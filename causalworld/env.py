@@ -10,7 +10,8 @@ import numpy as np
 from gymnasium.utils import EzPickle
 
 from causalworld.actions import END_EFFECTOR_POSITIONS, JOINT_POSITIONS, JOINT_TORQUES, ActionMode
-from causalworld.observations import POINT, RIGID, ObservationLayout, object_fields, robot_fields
+from causalworld.observation_writer import ObservationWriter
+from causalworld.observations import ObservationLayout, object_fields, robot_fields
 from causalworld.sim.cameras import SceneCamera
 from causalworld.sim.kinematics import inverse_kinematics
 from causalworld.sim.robot import TriFinger
@@ -19,8 +20,8 @@ from causalworld.sim.world import PHYSICS_TIMESTEP, World
 from causalworld.env_interventions import InterventionMethods
 from causalworld.interventions import Interventions
 from causalworld.tasks import SceneState, make_task
-from causalworld.tasks.base import GoalMeasure
-from causalworld.variable_catalog import build_registry
+from causalworld.tasks.base import GoalMeasure, TaskContext
+from causalworld.variable_catalog import build_registry, rebuild_object_variables
 from causalworld.world_io import save_world
 
 ENV_KWARGS = (
@@ -120,12 +121,7 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         for name, kind in self._slots:
             fields += object_fields(name, kind)
         self.layout = ObservationLayout(fields)
-        self._raw = np.zeros(self.layout.size, dtype=np.float64)
-        self._rigid_slots = [
-            (self.stage.blocks[name], self.layout.index(f"{name}_cartesian_position").start)
-            for name, kind in self._slots
-            if kind == RIGID
-        ]
+        self._writer = ObservationWriter(self.layout, self._slots, self.stage, self.normalize_observations)
         if self.normalize_observations:
             self.observation_space = gym.spaces.Box(-1.0, 1.0, (self.layout.size,), np.float32)
         else:
@@ -136,6 +132,9 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         self.robot.set_joints(self.task.starting_joint_positions())
         self.variables = build_registry(self.robot, self.stage, self.world)
         """The causal variables of this scene, by dotted name (:mod:`causalworld.variables`)."""
+        self.task.attach(TaskContext(lambda: self.np_random, self._on_objects_changed))
+        for variable in self.task.task_variables():
+            self.variables.add(variable)
         self.task.customize_variables(self.variables)
         self._interventions = Interventions(self.variables, self.task, self.stage, self.robot, self.world)
         self._dirty: set[str] = set()
@@ -144,7 +143,6 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         self._last_joint_target = list(self.task.starting_joint_positions())
         self._last_tip_target: list[float] | None = None
         self._step_count = 0
-        self._static_version = -1
         self._needs_reset = True
 
     # -- Gymnasium API ----------------------------------------------------------------------
@@ -221,38 +219,19 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         return self._actions.denormalize(action)
 
     # -- internals --------------------------------------------------------------------------
-    def _write_static(self) -> None:
-        """Write the values that change only through interventions: types, sizes, goal poses."""
-        self._static_version = self.stage.version
-        raw, index = self._raw, self.layout.index
-        for name, kind in self._slots:
-            if kind == POINT:
-                raw[index(f"{name}_cartesian_position")] = self.stage.silhouettes[name].position
-                continue
-            obj = self.stage.blocks.get(name) or self.stage.silhouettes[name]
-            raw[index(f"{name}_type")] = obj.type_id
-            raw[index(f"{name}_size")] = obj.size
-            if kind != RIGID:
-                raw[index(f"{name}_cartesian_position")] = obj.position
-                raw[index(f"{name}_orientation")] = obj.orientation
+    def _on_objects_changed(self) -> None:
+        rebuild_object_variables(self.stage, self.variables)
+        self.task.customize_variables(self.variables)
+        self.stage.touch()
 
     def _read_state(self) -> SceneState:
         q, dq = self.robot.read_joints()
-        blocks = {block.name: block.read_state() for block, _ in self._rigid_slots}
+        self._writer.ensure_current()
+        blocks = {block.name: block.read_state() for block, _ in self._writer.rigid}
         return SceneState(q, dq, self.robot.tip_positions(q), self.robot.last_torques, blocks)
 
     def _observe(self, state: SceneState) -> np.ndarray:
-        raw = self._raw
-        if self.stage.version != self._static_version:
-            self._write_static()
-        raw[0] = (self.max_episode_length - self._step_count) * self.dt
-        raw[1:10] = state.joint_positions
-        raw[10:19] = state.joint_velocities
-        raw[19:28] = state.tip_positions
-        for block, start in self._rigid_slots:
-            b = state.blocks[block.name]
-            raw[start : start + 13] = (*b.position, *b.orientation, *b.linear_velocity, *b.angular_velocity)
-        return self.layout.finish(raw, self.normalize_observations)
+        return self._writer.write(state, (self.max_episode_length - self._step_count) * self.dt)
 
     def _reward(self, state: SceneState, measure: GoalMeasure) -> tuple[float, dict[str, float]]:
         task = self.task

@@ -16,7 +16,7 @@ import numpy as np
 from causalworld.interventions import InterventionResult
 from causalworld.sim.objects import Block
 from causalworld.tasks.base import VariableSpace
-from causalworld.variables import DYNAMIC, GEOMETRY
+from causalworld.variables import DYNAMIC, GEOMETRY, TASK
 
 State = dict[str, np.ndarray]
 
@@ -110,6 +110,9 @@ class InterventionMethods:
     def _restore_state(self, state: State, everything: bool = False) -> None:
         """Put the scene in ``state``: sizes, changed properties (or all), then every pose and velocity."""
         variables = self.variables
+        for var in [v for v in variables.canonical() if v.kind == TASK]:
+            if not np.array_equal(var.read(), state[var.name]):
+                var.setter(state[var.name])
         sizes = {}
         for var in variables.canonical():
             if var.kind == GEOMETRY and not np.array_equal(var.read(), state[var.name]):
@@ -118,8 +121,8 @@ class InterventionMethods:
             self.stage.resize(sizes)
         names = [v.name for v in variables.canonical()] if everything else sorted(self._dirty)
         for name in names:
-            var = variables[name]
-            if var.kind not in (DYNAMIC, GEOMETRY) and not np.array_equal(var.read(), state[name]):
+            var = variables.get(name)
+            if var is not None and var.kind not in (DYNAMIC, GEOMETRY) and not np.array_equal(var.read(), state[name]):
                 var.setter(state[name])
         self.robot.set_joints(state["joint_positions"], state["joint_velocities"])
         for name, obj in self.stage.objects.items():

@@ -187,13 +187,29 @@ class Interventions:
         if not self._needs_physics_check(values):
             self._set(values)
             return [], {self._canonical_name(n) for n in values}
+        moved = self._moved(values)
+        if moved is not None and not moved & ({"robot"} | set(self.stage.blocks)):
+            # only silhouettes move: nothing can collide, only the goal checks apply
+            self._set(values)
+            reasons = self.infeasibility(set())
+            if reasons:
+                self._set(saved)
+        else:
+            reasons = self._apply_checked(values, saved, moved)
+        if reasons:
+            return reasons, set()
+        return [], {self._canonical_name(n) for n in values}
+
+    def _apply_checked(self, values, saved, moved) -> list[str]:
+        """Apply values that move colliding bodies; roll back if the result is infeasible."""
         structural = any(self.registry[n].kind in (GEOMETRY, TASK) for n in values)
         snapshot = None if structural else pybullet.saveState(physicsClientId=self.world.client)
         attributes = self._object_attributes()
+        reasons: list[str] = []
         try:
             try:
                 self._set(values)
-                reasons = self.infeasibility(self._moved(values))
+                reasons = self.infeasibility(moved)
             except BaseException:
                 reasons = ["an error occurred while applying"]
                 raise
@@ -203,9 +219,7 @@ class Interventions:
         finally:
             if snapshot is not None:
                 pybullet.removeState(snapshot, physicsClientId=self.world.client)
-        if reasons:
-            return reasons, set()
-        return [], {self._canonical_name(n) for n in values}
+        return reasons
 
     def _object_attributes(self) -> dict[str, tuple]:
         return {name: (obj.position, obj.orientation) for name, obj in self.stage.objects.items()}
@@ -234,16 +248,18 @@ class Interventions:
 
     def _set(self, values: Mapping[str, np.ndarray]) -> None:
         """Set values in a safe order: sizes (one rebuild), task variables, then the rest."""
-        sizes = {n.rpartition(".")[0]: tuple(v) for n, v in values.items() if self.registry[n].kind == GEOMETRY}
+        sizes = {
+            n.rpartition(".")[0]: tuple(v) for n, v in values.items() if n in self.registry and self.registry[n].kind == GEOMETRY
+        }
         if sizes:
             self.stage.resize(sizes)
-        for kind_first in (TASK,):
-            for name, value in values.items():
-                if self.registry[name].kind == kind_first:
-                    self.registry[name].setter(value)
         for name, value in values.items():
-            if self.registry[name].kind not in (GEOMETRY, TASK):
+            if self.registry[name].kind == TASK:
                 self.registry[name].setter(value)
+        for name, value in values.items():
+            variable = self.registry.get(name)  # a task variable may have removed its object
+            if variable is not None and variable.kind not in (GEOMETRY, TASK):
+                variable.setter(value)
         self.stage.touch()
 
     def _moved(self, values: Mapping[str, np.ndarray]) -> set[str] | None:

@@ -28,7 +28,8 @@ from causalworld.sim.robot import MAX_JOINT_VELOCITY
 POSITION_BOUNDS = ((-0.5, -0.5, 0.0), (0.5, 0.5, 0.5))
 """Bounds of any position (m, z from the floor top)."""
 TYPE_BOUNDS = (0.0, 25.0)
-SIZE_BOUNDS = (0.03, 0.1)
+SIZE_BOUNDS = (0.0, 0.5)
+"""Edge lengths (m): 0 for empty slots, up to the longest fixed obstacle."""
 QUATERNION_BOUNDS = (-1.0, 1.0)
 LINEAR_VELOCITY_BOUNDS = (-0.5, 0.5)
 ANGULAR_VELOCITY_BOUNDS = (-math.pi, math.pi)

@@ -138,6 +138,7 @@ def _pose_getters(obj: Block | Silhouette) -> tuple[Callable, Callable]:
 def object_variables(obj: Block | Silhouette, stage: Stage, registry: VariableRegistry) -> None:
     """The variables of one block or silhouette, named ``<object>.<attribute>``."""
     name = obj.name
+    registry.object_names.add(name)
     get_position, get_orientation = _pose_getters(obj)
 
     def set_position(value):
@@ -227,3 +228,11 @@ def build_registry(robot: TriFinger, stage: Stage, world: World) -> VariableRegi
     for obj in stage.objects.values():
         object_variables(obj, stage, registry)
     return registry
+
+
+def rebuild_object_variables(stage: Stage, registry: VariableRegistry) -> None:
+    """Re-register the object variables after objects were added or removed (generic bounds)."""
+    for name in list(registry.object_names):
+        registry.remove_object(name)
+    for obj in stage.objects.values():
+        object_variables(obj, stage, registry)

@@ -115,6 +115,8 @@ class VariableRegistry(Mapping[str, CausalVariable]):
 
     def __init__(self) -> None:
         self._variables: dict[str, CausalVariable] = {}
+        self.object_names: set[str] = set()
+        """Stage objects whose variables are registered (``<object>.<attribute>``)."""
         self.position_bounds: dict[str, Callable[[VariableSpace], Bounds]] = {}
         """Per object: cylindrical (r, phi, z) bounds by space; both position variables use them,
         so a task overrides an object's position space in one place."""
@@ -128,6 +130,8 @@ class VariableRegistry(Mapping[str, CausalVariable]):
         """Forget every variable of one object (when the object leaves the scene)."""
         for name in [n for n, v in self._variables.items() if v.object_name == object_name]:
             del self._variables[name]
+        self.position_bounds.pop(object_name, None)
+        self.object_names.discard(object_name)
 
     def __getitem__(self, name: str) -> CausalVariable:
         try:

@@ -101,6 +101,14 @@ class Stage:
             obj.create(velocities.get(name))
         self.touch()
 
+    def remove_object(self, name: str) -> None:
+        """Delete one task object."""
+        obj = self.objects.pop(name)
+        self.blocks.pop(name, None)
+        self.silhouettes.pop(name, None)
+        obj.remove()
+        self.touch()
+
     def remove_all_objects(self) -> None:
         """Delete every task object (blocks and silhouettes)."""
         for obj in reversed(list(self.objects.values())):

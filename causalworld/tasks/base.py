@@ -8,7 +8,7 @@ and never imports the environment.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, ClassVar
@@ -55,6 +55,23 @@ class SceneState:
     tip_positions: list[float]
     torques: list[float]
     blocks: dict[str, BlockState]
+
+
+class TaskContext:
+    """What a task may ask of its environment: the seeded generator and a change notification."""
+
+    def __init__(self, rng: Callable[[], np.random.Generator], objects_changed: Callable[[], None]) -> None:
+        self._rng = rng
+        self._objects_changed = objects_changed
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The env's generator (seeded by ``reset(seed=...)``)."""
+        return self._rng()
+
+    def objects_changed(self) -> None:
+        """Tell the env that objects were added to or removed from the stage."""
+        self._objects_changed()
 
 
 SHARED_DEFAULTS: Mapping[str, Any] = {
@@ -150,6 +167,14 @@ class Task:
     def sample_new_goal(self, rng: np.random.Generator) -> dict[str, Any]:
         """A new goal from the task's goal family in the active space, as an intervention dict."""
         raise NotImplementedError
+
+    def attach(self, context: TaskContext) -> None:
+        """Receive the env's services (random generator, change notification); called once after build."""
+        self.context = context
+
+    def task_variables(self) -> list:
+        """The task-level causal variables (kind TASK), e.g. ``number_of_obstacles``; default: none."""
+        return []
 
     def customize_variables(self, registry) -> None:
         """Adjust the generic variable bounds to this task (space overrides); default: none."""

@@ -10,6 +10,11 @@ applied joint torques (N m); minus the norm of the change in joint velocities (r
 fractional weight (default 1) times the fractional success (the original added the raw error
 here, rewarding distance; that is fixed). Episode: 5 s. New goals: each goal uniform by area in
 the active space (A: r <= 0.11 m, 0.015 <= z <= 0.15 m; B: 0.11 <= r <= 0.15 m, 0.015 <= z <= 0.3 m).
+
+Obstacles: with ``max_obstacles=k`` (0 to 5, default 0) the task variable ``number_of_obstacles``
+(whole numbers 1..k, upper bound inclusive) adds or removes fixed black 1 cm cubes at uniform
+random places in the working volume; the observation then always has k obstacle slots after the
+goals (11 values each, all zero with type 0 while an obstacle is absent).
 """
 
 from __future__ import annotations
@@ -20,15 +25,21 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.observations import POINT
+from causalworld.observations import POINT, SILHOUETTE
+from causalworld.sim.geometry import ARENA_BOUNDS
 from causalworld.tasks.base import GoalMeasure, SceneState, Task, VariableSpace, as_vector
 from causalworld.tasks.sampling import cylindrical_to_cartesian, sample_cylindrical
+from causalworld.variables import TASK, CausalVariable, as_bounds
 
 GOAL_NAMES = ("goal_60", "goal_120", "goal_300")
 GOAL_COLORS = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
 GOAL_DIAMETER = 0.03
 SUCCESS_ERROR = 0.01
 """Mean absolute coordinate error (m) below which reaching succeeds."""
+OBSTACLE_SIZE = 0.01
+"""Edge of a reaching obstacle cube (m)."""
+MAX_OBSTACLES = 5
+"""The most obstacles ``max_obstacles`` allows (the original's space for number_of_obstacles is 1..5)."""
 ZERO_CREDIT_ERROR = 0.03
 """Mean absolute coordinate error (m) at and above which the fractional success is 0."""
 
@@ -42,6 +53,7 @@ class ReachingTask(Task):
         "default_goal_120": (0.0, 0.0, 0.13),
         "default_goal_300": (0.0, 0.0, 0.16),
         "joint_positions": None,
+        "max_obstacles": 0,
     }
     reward_term_names = ("distance_delta", "distance", "torque_norm", "joint_velocity_change")
     default_dense_weights = (100000.0, 0.0, 0.0, 0.0)
@@ -49,6 +61,12 @@ class ReachingTask(Task):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.goal_positions = [as_vector(f"default_{n}", self.params[f"default_{n}"], 3) for n in GOAL_NAMES]
+        max_obstacles = self.params["max_obstacles"]
+        if isinstance(max_obstacles, bool) or not isinstance(max_obstacles, (int, np.integer)) or not (
+            0 <= max_obstacles <= MAX_OBSTACLES
+        ):
+            raise ValueError(f"max_obstacles must be a whole number from 0 to {MAX_OBSTACLES}, got {max_obstacles!r}")
+        self.max_obstacles = int(max_obstacles)
         self.starting_joint_positions()
         self._previous_distance = 0.0
         self._previous_velocities = [0.0] * 9
@@ -61,7 +79,35 @@ class ReachingTask(Task):
         ]
 
     def observation_slots(self) -> list[tuple[str, str]]:
-        return [(name, POINT) for name in GOAL_NAMES]
+        obstacles = [(f"obstacle_{k}", SILHOUETTE) for k in range(1, self.max_obstacles + 1)]
+        return [(name, POINT) for name in GOAL_NAMES] + obstacles
+
+    # -- obstacles ----------------------------------------------------------------------------
+    def task_variables(self) -> list[CausalVariable]:
+        if self.max_obstacles == 0:
+            return []
+        bounds = as_bounds(1.0, float(self.max_obstacles))
+        return [CausalVariable(
+            "number_of_obstacles", (), "count", "fixed 1 cm cubes at random places in the arena",
+            self._obstacle_count, self._set_obstacle_count, bounds, bounds, kind=TASK, integer=True)]
+
+    def _obstacle_count(self) -> int:
+        return sum(1 for name in self.stage.objects if name.startswith("obstacle_"))
+
+    def _set_obstacle_count(self, value) -> None:
+        """Add obstacles at uniform random places in the working volume, or remove the newest ones."""
+        count, target = self._obstacle_count(), int(value)
+        (x0, y0, z0), (x1, y1, z1) = ARENA_BOUNDS
+        rng = self.context.rng
+        while count < target:
+            count += 1
+            position = rng.uniform((x0, y0, z0 + OBSTACLE_SIZE / 2), (x1, y1, z1))
+            self.stage.add_block(f"obstacle_{count}", size=(OBSTACLE_SIZE,) * 3, position=position,
+                                 mass=0.0, color=(0.0, 0.0, 0.0))
+        while count > target:
+            self.stage.remove_object(f"obstacle_{count}")
+            count -= 1
+        self.context.objects_changed()
 
     def episode_seconds(self) -> float:
         return 5.0
