@@ -25,6 +25,7 @@ class RandomAgent:
         """Nothing to forget between episodes."""
 
     def __call__(self, observation: np.ndarray) -> np.ndarray:
+        """A random action (the observation is ignored)."""
         return self.rng.uniform(self.low, self.high).astype(np.float32)
 
 
@@ -46,6 +47,7 @@ class ReachingSolver:
         """Nothing to forget between episodes."""
 
     def __call__(self, observation: np.ndarray) -> np.ndarray:
+        """The action that sends each fingertip to its goal."""
         env = self.env
         raw = env.denormalize_observation(observation) if env.normalize_observations else observation
         goals = np.asarray(raw[28:37], dtype=np.float64)

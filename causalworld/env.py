@@ -9,7 +9,9 @@ import gymnasium as gym
 import numpy as np
 from gymnasium.utils import EzPickle
 
-from causalworld.actions import END_EFFECTOR_POSITIONS, JOINT_POSITIONS, JOINT_TORQUES, ActionMode
+from causalworld.actions import JOINT_POSITIONS, JOINT_TORQUES, ActionMode
+from causalworld.env_interventions import InterventionMethods
+from causalworld.interventions import Interventions
 from causalworld.observation_writer import ObservationWriter
 from causalworld.observations import ObservationLayout, object_fields, robot_fields
 from causalworld.sim.cameras import SceneCamera
@@ -17,8 +19,6 @@ from causalworld.sim.kinematics import inverse_kinematics
 from causalworld.sim.robot import TriFinger
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import PHYSICS_TIMESTEP, World
-from causalworld.env_interventions import InterventionMethods
-from causalworld.interventions import Interventions
 from causalworld.tasks import SceneState, make_task
 from causalworld.tasks.base import GoalMeasure, TaskContext
 from causalworld.variable_catalog import build_registry, rebuild_object_variables
@@ -99,6 +99,7 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         self.metadata = {**self.metadata, "render_fps": 1.0 / self.dt}
 
         self.world = World(gui=render_mode == "human")
+        self.world.set_solver_iterations(self.task.solver_iterations)
         try:
             self.robot = TriFinger(self.world.client)
             self.stage = Stage(self.world.client)

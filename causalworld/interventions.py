@@ -59,7 +59,9 @@ class InterventionResult:
 def flatten(intervention: Mapping[str, Any]) -> dict[str, Any]:
     """Nested or dotted intervention -> {dotted name: value}."""
     if not isinstance(intervention, Mapping):
-        raise InterventionError(f"an intervention is a dict of variable names to values, got {type(intervention).__name__}")
+        raise InterventionError(
+            f"an intervention is a dict of variable names to values, got {type(intervention).__name__}"
+        )
     flat: dict[str, Any] = {}
     for key, value in intervention.items():
         if not isinstance(key, str):
@@ -122,7 +124,9 @@ class Interventions:
         except (TypeError, ValueError):
             raise InterventionError(f"{name}: expected numbers of shape {variable.shape}, got {raw!r}") from None
         if value.shape != variable.shape:
-            raise InterventionError(f"{name}: expected shape {variable.shape} ({variable.units}), got shape {value.shape}")
+            raise InterventionError(
+                f"{name}: expected shape {variable.shape} ({variable.units}), got shape {value.shape}"
+            )
         if not np.all(np.isfinite(value)):
             raise InterventionError(f"{name}: values must be finite, got {value.tolist()}")
         if not variable.settable:
@@ -132,7 +136,9 @@ class Interventions:
         if variable.integer and not np.all(value == np.round(value)):
             raise InterventionError(f"{name}: expected whole numbers, got {value.tolist()}")
         if name.endswith(".orientation") and abs(float(np.linalg.norm(value)) - 1.0) > 1e-6:
-            raise InterventionError(f"{name}: expected a unit quaternion (x, y, z, w), got norm {np.linalg.norm(value):.6g}")
+            raise InterventionError(
+                f"{name}: expected a unit quaternion (x, y, z, w), got norm {np.linalg.norm(value):.6g}"
+            )
         return value
 
     def _check_consistent(self, alias: str, canonical: str, values: dict[str, np.ndarray]) -> None:
@@ -174,7 +180,9 @@ class Interventions:
         canonical names of the variables that changed (coupled ones included).
         """
         values = {
-            n: v for n, v in values.items() if self.registry[n].settable and not np.array_equal(v, self.registry[n].read())
+            n: v
+            for n, v in values.items()
+            if self.registry[n].settable and not np.array_equal(v, self.registry[n].read())
         }
         if not values:
             return [], set()
@@ -249,7 +257,9 @@ class Interventions:
     def _set(self, values: Mapping[str, np.ndarray]) -> None:
         """Set values in a safe order: sizes (one rebuild), task variables, then the rest."""
         sizes = {
-            n.rpartition(".")[0]: tuple(v) for n, v in values.items() if n in self.registry and self.registry[n].kind == GEOMETRY
+            n.rpartition(".")[0]: tuple(v)
+            for n, v in values.items()
+            if n in self.registry and self.registry[n].kind == GEOMETRY
         }
         if sizes:
             self.stage.resize(sizes)
@@ -299,13 +309,17 @@ class Interventions:
                 points = pybullet.getClosestPoints(bodies[first], body, 0.0, physicsClientId=client)
                 depth = max((-p[8] for p in points), default=0.0)
                 if depth > limit:
-                    reasons.append(f"{pair[0]} and {pair[1]} interpenetrate by {1000 * depth:.1f} mm "
-                                   f"(limit {1000 * limit:.1f} mm)")
+                    reasons.append(
+                        f"{pair[0]} and {pair[1]} interpenetrate by {1000 * depth:.1f} mm (limit {1000 * limit:.1f} mm)"
+                    )
         (x0, y0, z0), (x1, y1, z1) = g.ARENA_BOUNDS
         for name, silhouette in self.stage.silhouettes.items():
             (ax, ay, az), (bx, by, bz) = box_hull(silhouette.position, silhouette.orientation, silhouette.size)
-            inside = max(0.0, min(bx, x1) - max(ax, x0)) * max(0.0, min(by, y1) - max(ay, y0)) * max(
-                0.0, min(bz, z1) - max(az, z0))
+            inside = (
+                max(0.0, min(bx, x1) - max(ax, x0))
+                * max(0.0, min(by, y1) - max(ay, y0))
+                * max(0.0, min(bz, z1) - max(az, z0))
+            )
             volume = (bx - ax) * (by - ay) * (bz - az)
             if volume > 0 and inside < 0.5 * volume:
                 reasons.append(f"goal {name} is less than half inside the arena's working volume")

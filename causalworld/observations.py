@@ -54,6 +54,7 @@ class Field:
 
     @property
     def size(self) -> int:
+        """Number of values."""
         return len(self.low)
 
 

@@ -22,12 +22,14 @@ from causalworld.sim.stage import Stage
 from causalworld.sim.world import World
 from causalworld.tasks.base import VariableSpace
 from causalworld.tasks.sampling import cartesian_to_cylindrical, cylindrical_to_cartesian
-from causalworld.variables import DYNAMIC, GEOMETRY, PROPERTY, Bounds, CausalVariable, VariableRegistry, as_bounds
+from causalworld.variables import DYNAMIC, GEOMETRY, Bounds, CausalVariable, VariableRegistry, as_bounds
 
 PI = math.pi
 SPACES = {
-    "joint_positions": (as_bounds((-1.57, -1.2, -3.0) * 3, (-0.69, 0.0, 0.0) * 3),
-                        as_bounds((-0.69, 0.0, 0.0) * 3, (1.0, 1.57, 3.0) * 3)),
+    "joint_positions": (
+        as_bounds((-1.57, -1.2, -3.0) * 3, (-0.69, 0.0, 0.0) * 3),
+        as_bounds((-0.69, 0.0, 0.0) * 3, (1.0, 1.57, 3.0) * 3),
+    ),
     "joint_velocities": (as_bounds([-MAX_JOINT_VELOCITY] * 9, [MAX_JOINT_VELOCITY] * 9),) * 2,
     "robot_height": (as_bounds(0.32, 0.34), as_bounds(0.34, 0.36)),
     "link_color": (as_bounds([0.0] * 3, [0.5] * 3), as_bounds([0.5] * 3, [1.0] * 3)),
@@ -91,33 +93,71 @@ def rotation_vector_to_quaternion(v) -> np.ndarray:
 
 def robot_variables(robot: TriFinger, registry: VariableRegistry) -> None:
     """joint_positions, joint_velocities, robot_height and the 12 links' colour and mass."""
-    registry.add(CausalVariable(
-        "joint_positions", (9,), "rad", "joint angles, fingers 60/120/300 x upper/middle/lower",
-        lambda: robot.read_joints()[0], lambda v: robot.set_joints(v, robot.read_joints()[1]),
-        *SPACES["joint_positions"], kind=DYNAMIC))
-    registry.add(CausalVariable(
-        "joint_velocities", (9,), "rad/s", "joint velocities",
-        lambda: robot.read_joints()[1], lambda v: robot.set_joints(robot.read_joints()[0], v),
-        *SPACES["joint_velocities"], kind=DYNAMIC))
-    registry.add(CausalVariable(
-        "robot_height", (), "m", "world z of the robot's base frame (moves the whole robot)",
-        lambda: robot.height, lambda v: robot.set_height(float(v)), *SPACES["robot_height"]))
+    registry.add(
+        CausalVariable(
+            "joint_positions",
+            (9,),
+            "rad",
+            "joint angles, fingers 60/120/300 x upper/middle/lower",
+            lambda: robot.read_joints()[0],
+            lambda v: robot.set_joints(v, robot.read_joints()[1]),
+            *SPACES["joint_positions"],
+            kind=DYNAMIC,
+        )
+    )
+    registry.add(
+        CausalVariable(
+            "joint_velocities",
+            (9,),
+            "rad/s",
+            "joint velocities",
+            lambda: robot.read_joints()[1],
+            lambda v: robot.set_joints(robot.read_joints()[0], v),
+            *SPACES["joint_velocities"],
+            kind=DYNAMIC,
+        )
+    )
+    registry.add(
+        CausalVariable(
+            "robot_height",
+            (),
+            "m",
+            "world z of the robot's base frame (moves the whole robot)",
+            lambda: robot.height,
+            lambda v: robot.set_height(float(v)),
+            *SPACES["robot_height"],
+        )
+    )
     for finger in g.FINGER_NAMES:
         for link, part in enumerate(LINK_PARTS):
             prefix = f"robot_finger_{finger}_link_{link}"
             key = (finger, link)
-            registry.add(CausalVariable(
-                f"{prefix}.color", (3,), "RGB in [0, 1]", f"colour of finger {finger}'s {part} link",
-                lambda k=key: robot.link_colors[k], lambda v, f=finger, n=link: robot.set_link_color(f, n, v),
-                *SPACES["link_color"]))
-            registry.add(CausalVariable(
-                f"{prefix}.mass", (), "kg", f"mass of finger {finger}'s {part} link",
-                lambda f=finger, n=link: robot.link_mass(f, n),
-                lambda v, f=finger, n=link: robot.set_link_mass(f, n, float(v)), *SPACES["link_mass"]))
+            registry.add(
+                CausalVariable(
+                    f"{prefix}.color",
+                    (3,),
+                    "RGB in [0, 1]",
+                    f"colour of finger {finger}'s {part} link",
+                    lambda k=key: robot.link_colors[k],
+                    lambda v, f=finger, n=link: robot.set_link_color(f, n, v),
+                    *SPACES["link_color"],
+                )
+            )
+            registry.add(
+                CausalVariable(
+                    f"{prefix}.mass",
+                    (),
+                    "kg",
+                    f"mass of finger {finger}'s {part} link",
+                    lambda f=finger, n=link: robot.link_mass(f, n),
+                    lambda v, f=finger, n=link: robot.set_link_mass(f, n, float(v)),
+                    *SPACES["link_mass"],
+                )
+            )
 
 
 def stage_variables(stage: Stage, world: World, registry: VariableRegistry) -> None:
-    """floor and stage colour and friction, and gravity."""
+    """Floor and stage colour and friction, and gravity."""
     for name, getter, setter, units in (
         ("floor_color", lambda: stage.floor_color, stage.set_floor_color, "RGB in [0, 1]"),
         ("stage_color", lambda: stage.stage_color, stage.set_stage_color, "RGB in [0, 1]"),
@@ -165,17 +205,40 @@ def object_variables(obj: Block | Silhouette, stage: Stage, registry: VariableRe
         return bool(np.all(value >= low - 1e-9) and np.all(value <= high + 1e-9))
 
     registry.add(CausalVariable(f"{name}.type", (), "id", "object type id", lambda: obj.type_id, None))
-    registry.add(CausalVariable(
-        f"{name}.cartesian_position", (3,), "m, z from the floor top", "position of the centre",
-        get_position, set_position, kind=DYNAMIC, bounds_fn=lambda s: _cartesian_hull(position_bounds(s)),
-        contains_fn=lambda v, s: cylindrical_contains(np.array(cartesian_to_cylindrical(*v)), s)))
-    registry.add(CausalVariable(
-        f"{name}.cylindrical_position", (3,), "(m, rad, m)", "position as (r, phi, z)",
-        lambda: cartesian_to_cylindrical(*get_position()), lambda v: set_position(cylindrical_to_cartesian(*v)),
-        kind=DYNAMIC, canonical=False, bounds_fn=position_bounds,
-        contains_fn=lambda v, s: cylindrical_contains(np.array(cartesian_to_cylindrical(*cylindrical_to_cartesian(*v))), s)))
-    registry.add(CausalVariable(f"{name}.color", (3,), "RGB in [0, 1]", "colour", lambda: obj.color, obj.set_color,
-                                *SPACES["color"]))
+    registry.add(
+        CausalVariable(
+            f"{name}.cartesian_position",
+            (3,),
+            "m, z from the floor top",
+            "position of the centre",
+            get_position,
+            set_position,
+            kind=DYNAMIC,
+            bounds_fn=lambda s: _cartesian_hull(position_bounds(s)),
+            contains_fn=lambda v, s: cylindrical_contains(np.array(cartesian_to_cylindrical(*v)), s),
+        )
+    )
+    registry.add(
+        CausalVariable(
+            f"{name}.cylindrical_position",
+            (3,),
+            "(m, rad, m)",
+            "position as (r, phi, z)",
+            lambda: cartesian_to_cylindrical(*get_position()),
+            lambda v: set_position(cylindrical_to_cartesian(*v)),
+            kind=DYNAMIC,
+            canonical=False,
+            bounds_fn=position_bounds,
+            contains_fn=lambda v, s: cylindrical_contains(
+                np.array(cartesian_to_cylindrical(*cylindrical_to_cartesian(*v))), s
+            ),
+        )
+    )
+    registry.add(
+        CausalVariable(
+            f"{name}.color", (3,), "RGB in [0, 1]", "colour", lambda: obj.color, obj.set_color, *SPACES["color"]
+        )
+    )
     if isinstance(obj, Silhouette) and obj.sphere:
         return
     euler_a, euler_b = SPACES["euler_orientation"]
@@ -184,33 +247,91 @@ def object_variables(obj: Block | Silhouette, stage: Stage, registry: VariableRe
         low, high = euler_a
         return bool(np.all(value >= low - 1e-9) and np.all(value <= high + 1e-9))
 
-    registry.add(CausalVariable(
-        f"{name}.orientation", (4,), "quaternion xyzw", "orientation", get_orientation, set_orientation,
-        as_bounds([-1.0] * 4, [1.0] * 4), as_bounds([-1.0] * 4, [1.0] * 4), kind=DYNAMIC,
-        contains_fn=lambda v, s: euler_contains(quaternion_to_rotation_vector(v), s)))
-    registry.add(CausalVariable(
-        f"{name}.euler_orientation", (3,), "rad (rotation vector)", "orientation as a rotation vector",
-        lambda: quaternion_to_rotation_vector(get_orientation()),
-        lambda v: set_orientation(rotation_vector_to_quaternion(v)), euler_a, euler_b, kind=DYNAMIC,
-        canonical=False, contains_fn=lambda v, s: euler_contains(quaternion_to_rotation_vector(rotation_vector_to_quaternion(v)), s)))
-    registry.add(CausalVariable(
-        f"{name}.size", (3,), "m", "edge lengths", lambda: obj.size, lambda v: stage.resize({name: tuple(v)}),
-        *SPACES["size"], kind=GEOMETRY))
+    registry.add(
+        CausalVariable(
+            f"{name}.orientation",
+            (4,),
+            "quaternion xyzw",
+            "orientation",
+            get_orientation,
+            set_orientation,
+            as_bounds([-1.0] * 4, [1.0] * 4),
+            as_bounds([-1.0] * 4, [1.0] * 4),
+            kind=DYNAMIC,
+            contains_fn=lambda v, s: euler_contains(quaternion_to_rotation_vector(v), s),
+        )
+    )
+    registry.add(
+        CausalVariable(
+            f"{name}.euler_orientation",
+            (3,),
+            "rad (rotation vector)",
+            "orientation as a rotation vector",
+            lambda: quaternion_to_rotation_vector(get_orientation()),
+            lambda v: set_orientation(rotation_vector_to_quaternion(v)),
+            euler_a,
+            euler_b,
+            kind=DYNAMIC,
+            canonical=False,
+            contains_fn=lambda v, s: euler_contains(quaternion_to_rotation_vector(rotation_vector_to_quaternion(v)), s),
+        )
+    )
+    registry.add(
+        CausalVariable(
+            f"{name}.size",
+            (3,),
+            "m",
+            "edge lengths",
+            lambda: obj.size,
+            lambda v: stage.resize({name: tuple(v)}),
+            *SPACES["size"],
+            kind=GEOMETRY,
+        )
+    )
     if not isinstance(obj, Block):
         return
-    registry.add(CausalVariable(f"{name}.friction", (), "-", "lateral friction coefficient",
-                                lambda: obj.lateral_friction, lambda v: obj.set_friction(float(v)),
-                                *SPACES["friction"]))
+    registry.add(
+        CausalVariable(
+            f"{name}.friction",
+            (),
+            "-",
+            "lateral friction coefficient",
+            lambda: obj.lateral_friction,
+            lambda v: obj.set_friction(float(v)),
+            *SPACES["friction"],
+        )
+    )
     if not obj.is_movable:
         return
-    registry.add(CausalVariable(f"{name}.mass", (), "kg", "mass", lambda: obj.mass, lambda v: obj.set_mass(float(v)),
-                                *SPACES["mass"]))
-    registry.add(CausalVariable(
-        f"{name}.linear_velocity", (3,), "m/s", "linear velocity", lambda: obj.read_state().linear_velocity,
-        lambda v: obj.set_velocity(v, obj.read_state().angular_velocity), *SPACES["linear_velocity"], kind=DYNAMIC))
-    registry.add(CausalVariable(
-        f"{name}.angular_velocity", (3,), "rad/s", "angular velocity", lambda: obj.read_state().angular_velocity,
-        lambda v: obj.set_velocity(obj.read_state().linear_velocity, v), *SPACES["angular_velocity"], kind=DYNAMIC))
+    registry.add(
+        CausalVariable(
+            f"{name}.mass", (), "kg", "mass", lambda: obj.mass, lambda v: obj.set_mass(float(v)), *SPACES["mass"]
+        )
+    )
+    registry.add(
+        CausalVariable(
+            f"{name}.linear_velocity",
+            (3,),
+            "m/s",
+            "linear velocity",
+            lambda: obj.read_state().linear_velocity,
+            lambda v: obj.set_velocity(v, obj.read_state().angular_velocity),
+            *SPACES["linear_velocity"],
+            kind=DYNAMIC,
+        )
+    )
+    registry.add(
+        CausalVariable(
+            f"{name}.angular_velocity",
+            (3,),
+            "rad/s",
+            "angular velocity",
+            lambda: obj.read_state().angular_velocity,
+            lambda v: obj.set_velocity(obj.read_state().linear_velocity, v),
+            *SPACES["angular_velocity"],
+            kind=DYNAMIC,
+        )
+    )
 
 
 def _cartesian_hull(cylindrical: Bounds) -> Bounds:

@@ -62,6 +62,7 @@ def document() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the table to ``argv[0]`` or to ``docs/variables.md`` of the source checkout."""
     argv = sys.argv[1:] if argv is None else argv
     target = Path(argv[0]) if argv else Path(__file__).resolve().parents[1] / "docs" / "variables.md"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -75,6 +75,7 @@ class CausalVariable:
 
     @property
     def settable(self) -> bool:
+        """Whether interventions may set it."""
         return self.setter is not None
 
     def bounds(self, space: VariableSpace | str) -> Bounds:
@@ -122,6 +123,7 @@ class VariableRegistry(Mapping[str, CausalVariable]):
         so a task overrides an object's position space in one place."""
 
     def add(self, variable: CausalVariable) -> None:
+        """Register a variable; names are unique."""
         if variable.name in self._variables:
             raise ValueError(f"duplicate causal variable {variable.name!r}")
         self._variables[variable.name] = variable
@@ -146,6 +148,7 @@ class VariableRegistry(Mapping[str, CausalVariable]):
         return len(self._variables)
 
     def settable(self) -> list[CausalVariable]:
+        """Variables interventions may set."""
         return [v for v in self._variables.values() if v.settable]
 
     def canonical(self) -> list[CausalVariable]:

@@ -84,7 +84,9 @@ def read_world(path: str | os.PathLike) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise WorldFileError(f"{path}: not a causalworld world file (expected format {FORMAT!r})")
     if document.get("version") != VERSION:
-        raise WorldFileError(f"{path}: world file version {document.get('version')!r}, this causalworld reads {VERSION}")
+        raise WorldFileError(
+            f"{path}: world file version {document.get('version')!r}, this causalworld reads {VERSION}"
+        )
     for key, kind in (("task", str), ("env_kwargs", dict), ("starting_state", dict)):
         if not isinstance(document.get(key), kind):
             raise WorldFileError(f"{path}: {key!r} must be a {kind.__name__}")
@@ -100,8 +102,11 @@ def _refuse_constant(name: str) -> None:
 
 
 def load_world(path: str | os.PathLike, **overrides: Any):
-    """Rebuild the environment saved by ``env.save_world(path)``; ``overrides`` replace saved kwargs
-    (for example ``render_mode="human"``). Its first ``reset()`` gives the saved env's first observation."""
+    """Rebuild the environment saved by ``env.save_world(path)``.
+
+    ``overrides`` replace saved kwargs (for example ``render_mode="human"``). The rebuilt env's first
+    ``reset()`` gives the saved env's first observation.
+    """
     from causalworld.env import CausalWorldEnv
     from causalworld.interventions import InterventionError
     from causalworld.tasks import TASKS

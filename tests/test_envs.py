@@ -7,10 +7,10 @@ import warnings
 import gymnasium as gym
 import numpy as np
 import pytest
+from conftest import ENV_IDS
 from gymnasium.utils.env_checker import check_env
 
 import causalworld
-from conftest import ENV_IDS
 
 
 @pytest.mark.parametrize("env_id", ENV_IDS)

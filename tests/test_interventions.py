@@ -183,7 +183,7 @@ def test_same_seed_and_interventions_give_identical_rollouts(make_env):
         env.set_starting_state({"tool_block": {"size": [0.06] * 3, "mass": 0.03}})
         rng = np.random.default_rng(0)
         out = []
-        for episode in range(2):
+        for _episode in range(2):
             env.reset(seed=3)
             goal = env.sample_new_goal()
             out.append(env.do_intervention(goal).observation)

@@ -3,11 +3,10 @@ import math
 
 import numpy as np
 import pybullet
-import pytest
+from conftest import DATA
 
 from causalworld.sim import geometry as g
 from causalworld.sim.kinematics import inverse_kinematics, tip_positions
-from conftest import DATA
 
 
 def test_forward_kinematics_matches_reference_within_1e_6():

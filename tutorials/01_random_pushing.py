@@ -16,13 +16,14 @@ cw = env.unwrapped  # causalworld.CausalWorldEnv
 block_position = cw.layout.index("tool_block_cartesian_position")
 rng = np.random.default_rng(0)
 total = 0.0
-for step in range(cw.max_episode_length):
+steps = 0
+truncated = False
+while not truncated:
     obs, reward, terminated, truncated, info = env.step(rng.uniform(-1, 1, 9).astype(np.float32))
     total += reward
-    if truncated:
-        break
+    steps += 1
 raw = cw.denormalize_observation(obs)
-print(f"episode of {step + 1} steps, return {total:.3f}")
+print(f"episode of {steps} steps, return {total:.3f}")
 print("block ends at", np.round(raw[block_position], 3), "m")
 print("last reward terms:", {k: round(v, 5) for k, v in info["reward_terms"].items()})
 print("fractional success", round(info["fractional_success"], 3), "success", info["success"])

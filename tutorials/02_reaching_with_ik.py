@@ -12,7 +12,7 @@ env = gym.make("CausalWorld-Reaching", action_mode="end_effector_positions", nor
                normalize_observations=False)
 obs, info = env.reset(seed=0)
 goals = obs[28:37]  # goal_60, goal_120, goal_300 cartesian positions (m, z from the floor)
-for step in range(40):
+for _ in range(40):
     obs, reward, terminated, truncated, info = env.step(goals)
 tips = obs[19:28]
 print("mean fingertip error (mm):", round(1000 * float(np.abs(tips - goals).mean()), 3))

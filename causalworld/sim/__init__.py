@@ -1,0 +1,1 @@
+"""PyBullet layer: world, robot, stage, objects, cameras. Knows nothing of tasks or Gymnasium."""

@@ -17,5 +17,7 @@ def asset_path(name: str) -> str:
     """Filesystem path of a shipped description such as ``"trifinger_edu.urdf"``."""
     path = _assets_dir() / name
     if not path.is_file():
-        raise FileNotFoundError(f"causalworld asset {name!r} is missing from the installation (looked in {path.parent})")
+        raise FileNotFoundError(
+            f"causalworld asset {name!r} is missing from the installation (looked in {path.parent})"
+        )
     return str(path)

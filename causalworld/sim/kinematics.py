@@ -88,7 +88,10 @@ def _tip_and_jacobian(finger: int, q1: float, q2: float, q3: float, base_offset_
 
 def _damped_step(jac, err, damping: float) -> list[float]:
     """Solve (J^T J + damping I) step = J^T err for a 3x3 J, by cofactors."""
-    a = [[sum(jac[k][i] * jac[k][j] for k in range(3)) + (damping if i == j else 0.0) for j in range(3)] for i in range(3)]
+    a = [
+        [sum(jac[k][i] * jac[k][j] for k in range(3)) + (damping if i == j else 0.0) for j in range(3)]
+        for i in range(3)
+    ]
     b = [sum(jac[k][i] * err[k] for k in range(3)) for i in range(3)]
     c00 = a[1][1] * a[2][2] - a[1][2] * a[2][1]
     c01 = a[1][2] * a[2][0] - a[1][0] * a[2][2]

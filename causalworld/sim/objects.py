@@ -28,8 +28,11 @@ _ZERO3 = (0.0, 0.0, 0.0)
 
 @dataclass
 class BlockState:
-    """One rigid block as read from the simulation: position (m, z from floor), quaternion xyzw,
-    linear velocity (m/s) and angular velocity (rad/s), all in the world frame."""
+    """One rigid block as read from the simulation (world frame).
+
+    Position in m with z from the floor top, quaternion xyzw, linear velocity in m/s and angular
+    velocity in rad/s.
+    """
 
     position: tuple[float, float, float]
     orientation: tuple[float, float, float, float]

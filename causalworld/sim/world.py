@@ -37,6 +37,10 @@ class World:
         pybullet.setGravity(*GRAVITY, physicsClientId=self.client)
         self._closed = False
 
+    def set_solver_iterations(self, iterations: int) -> None:
+        """Constraint-solver iterations per physics step (Bullet's default is 50)."""
+        pybullet.setPhysicsEngineParameter(numSolverIterations=int(iterations), physicsClientId=self.client)
+
     def set_gravity(self, gravity: tuple[float, float, float]) -> None:
         """Set gravity (m/s^2, world frame)."""
         self.gravity = tuple(float(v) for v in gravity)

@@ -107,6 +107,8 @@ class Task:
     default_fractional_reward_weight: ClassVar[float] = 1.0
     success_threshold: ClassVar[float] = 0.9
     """Fractional success above which the episode counts as solved."""
+    solver_iterations: ClassVar[int] = 50
+    """Bullet constraint-solver iterations per physics step (tall stacks need more to stand still)."""
 
     def __init__(self, **kwargs: Any) -> None:
         allowed = {**SHARED_DEFAULTS, **self.defaults}
