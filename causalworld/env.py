@@ -150,7 +150,8 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         """Restore the starting state (bit-exact, without rebuilding) and return (obs, info)."""
         super().reset(seed=seed)
-        self._restore_state(self._start_state)
+        self._rebuild_world()
+        self._restore_state(self._start_state, everything=True)
         self.robot.last_torques = [0.0] * 9
         self._last_joint_target = list(self._start_state["joint_positions"])
         self._last_tip_target = None
@@ -220,6 +221,17 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         return self._actions.denormalize(action)
 
     # -- internals --------------------------------------------------------------------------
+    def _rebuild_world(self) -> None:
+        """Empty the physics world and load every body again (robot, arena, task objects).
+
+        PyBullet keeps solver and broadphase state across steps that no call resets, so an episode
+        started by teleporting bodies back is not always bit-identical to the first one. Starting
+        from a cleared world makes every episode identical to one in a freshly built environment.
+        """
+        self.world.clear()
+        self.robot.recreate()
+        self.stage.recreate()
+
     def _on_objects_changed(self) -> None:
         rebuild_object_variables(self.stage, self.variables)
         self.task.customize_variables(self.variables)

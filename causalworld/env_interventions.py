@@ -108,7 +108,7 @@ class InterventionMethods:
         return {var.name: var.read() for var in self.variables.canonical()}
 
     def _restore_state(self, state: State, everything: bool = False) -> None:
-        """Put the scene in ``state``: sizes, changed properties (or all), then every pose and velocity."""
+        """Put the scene in ``state``: task variables, sizes, changed properties (or all), then poses."""
         variables = self.variables
         for var in [v for v in variables.canonical() if v.kind == TASK]:
             if not np.array_equal(var.read(), state[var.name]):
@@ -122,7 +122,9 @@ class InterventionMethods:
         names = [v.name for v in variables.canonical()] if everything else sorted(self._dirty)
         for name in names:
             var = variables.get(name)
-            if var is not None and var.kind not in (DYNAMIC, GEOMETRY) and not np.array_equal(var.read(), state[name]):
+            if var is None or var.kind in (DYNAMIC, GEOMETRY, TASK):
+                continue
+            if not np.array_equal(var.read(), state[name]):
                 var.setter(state[name])
         self.robot.set_joints(state["joint_positions"], state["joint_velocities"])
         for name, obj in self.stage.objects.items():

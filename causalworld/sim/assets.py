@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -13,6 +14,7 @@ def _assets_dir() -> Path:
         return Path(__file__).resolve().parents[2] / "assets"
 
 
+@functools.lru_cache(maxsize=None)
 def asset_path(name: str) -> str:
     """Filesystem path of a shipped description such as ``"trifinger_edu.urdf"``."""
     path = _assets_dir() / name

@@ -97,6 +97,10 @@ class Block:
             restitution=0.0,
             physicsClientId=client,
         )
+        if self.is_movable:  # the same inertia whether created now or given a new mass later
+            pybullet.changeDynamics(
+                self.body, -1, mass=self.mass, localInertiaDiagonal=self.inertia_diagonal(), physicsClientId=client
+            )
         if velocity is not None and self.is_movable:
             pybullet.resetBaseVelocity(self.body, velocity[0], velocity[1], physicsClientId=client)
 

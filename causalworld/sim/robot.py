@@ -38,14 +38,7 @@ class TriFinger:
 
     def __init__(self, client: int) -> None:
         self.client = client
-        flags = (
-            pybullet.URDF_USE_INERTIA_FROM_FILE
-            | pybullet.URDF_USE_SELF_COLLISION
-            | pybullet.URDF_USE_SELF_COLLISION_EXCLUDE_ALL_PARENTS
-        )
-        self.body = pybullet.loadURDF(
-            asset_path("trifinger_edu.urdf"), useFixedBase=True, flags=flags, physicsClientId=client
-        )
+        self._load()
         names = {}
         for index in range(pybullet.getNumJoints(self.body, physicsClientId=client)):
             info = pybullet.getJointInfo(self.body, index, physicsClientId=client)
@@ -61,6 +54,27 @@ class TriFinger:
         }
         self.tip_link_indices = [names[f"finger_tip_link_{finger}"] for finger in g.FINGER_NAMES]
         self.base_offset_z = 0.0
+        self._configure()
+        self.last_torques = [0.0] * 9
+        self._default_inertials = {}
+        for key, index in self.link_indices.items():
+            info = pybullet.getDynamicsInfo(self.body, index, physicsClientId=client)
+            self._default_inertials[key] = (info[0], tuple(info[2]))
+        self._default_colors = {key: g.FINGER_COLORS[g.FINGER_NAMES.index(key[0])] for key in self.link_indices}
+        self.link_colors = dict(self._default_colors)
+
+    def _load(self) -> None:
+        flags = (
+            pybullet.URDF_USE_INERTIA_FROM_FILE
+            | pybullet.URDF_USE_SELF_COLLISION
+            | pybullet.URDF_USE_SELF_COLLISION_EXCLUDE_ALL_PARENTS
+        )
+        self.body = pybullet.loadURDF(
+            asset_path("trifinger_edu.urdf"), useFixedBase=True, flags=flags, physicsClientId=self.client
+        )
+
+    def _configure(self) -> None:
+        client = self.client
         pybullet.setJointMotorControlArray(
             self.body, self.joint_indices, pybullet.VELOCITY_CONTROL, forces=[0.0] * 9, physicsClientId=client
         )
@@ -77,12 +91,17 @@ class TriFinger:
                 jointDamping=0.0,
                 physicsClientId=client,
             )
-        self.last_torques = [0.0] * 9
-        self._default_inertials = {}
-        for key, index in self.link_indices.items():
-            info = pybullet.getDynamicsInfo(self.body, index, physicsClientId=client)
-            self._default_inertials[key] = (info[0], tuple(info[2]))
-        self.link_colors = {key: g.FINGER_COLORS[g.FINGER_NAMES.index(key[0])] for key in self.link_indices}
+
+    def recreate(self) -> None:
+        """Load the body again into a cleared world (see ``World.clear``), with default link properties.
+
+        The Python-side properties go back to their defaults with the body; whoever restores the
+        state re-applies height, link colours and masses where they differ.
+        """
+        self._load()
+        self._configure()
+        self.base_offset_z = 0.0
+        self.link_colors = dict(self._default_colors)
 
     # -- state -------------------------------------------------------------------------------
     def read_joints(self) -> tuple[list[float], list[float]]:

@@ -21,8 +21,7 @@ class Stage:
 
     def __init__(self, client: int) -> None:
         self.client = client
-        self.floor = pybullet.loadURDF(asset_path("table.urdf"), useFixedBase=True, physicsClientId=client)
-        self.wall = pybullet.loadURDF(asset_path("stage.urdf"), useFixedBase=True, physicsClientId=client)
+        self._load()
         self.floor_color = g.FLOOR_COLOR
         self.stage_color = g.STAGE_COLOR
         self.floor_friction = 0.5
@@ -35,6 +34,21 @@ class Stage:
         """Every task object in creation order (the order bodies are rebuilt in)."""
         self.version = 0
         """Counts changes to what observations show statically (goal poses, sizes, types)."""
+
+    def _load(self) -> None:
+        self.floor = pybullet.loadURDF(asset_path("table.urdf"), useFixedBase=True, physicsClientId=self.client)
+        self.wall = pybullet.loadURDF(asset_path("stage.urdf"), useFixedBase=True, physicsClientId=self.client)
+
+    def recreate(self) -> None:
+        """Load the arena and every task object again into a cleared world, with their current properties."""
+        self._load()
+        self.set_floor_color(self.floor_color)
+        self.set_stage_color(self.stage_color)
+        self.set_floor_friction(self.floor_friction)
+        self.set_stage_friction(self.stage_friction)
+        for obj in self.objects.values():
+            obj.create()
+        self.touch()
 
     def touch(self) -> None:
         """Record that a static property of an object changed."""

@@ -30,15 +30,33 @@ class World:
             for flag in (pybullet.COV_ENABLE_GUI, pybullet.COV_ENABLE_SHADOWS):
                 pybullet.configureDebugVisualizer(flag, 0, physicsClientId=self.client)
             pybullet.resetDebugVisualizerCamera(0.6, 0.0, -60.0, (0.0, 0.0, 0.0), physicsClientId=self.client)
-        pybullet.setPhysicsEngineParameter(
-            fixedTimeStep=PHYSICS_TIMESTEP, deterministicOverlappingPairs=1, physicsClientId=self.client
-        )
         self.gravity = GRAVITY
-        pybullet.setGravity(*GRAVITY, physicsClientId=self.client)
+        self.solver_iterations = 50
+        self._configure()
         self._closed = False
+
+    def _configure(self) -> None:
+        pybullet.setPhysicsEngineParameter(
+            fixedTimeStep=PHYSICS_TIMESTEP,
+            deterministicOverlappingPairs=1,
+            numSolverIterations=self.solver_iterations,
+            physicsClientId=self.client,
+        )
+        pybullet.setGravity(*self.gravity, physicsClientId=self.client)
+
+    def clear(self) -> None:
+        """Delete every body and all of Bullet's internal state, keeping the settings.
+
+        Bullet keeps solver and broadphase state from one step to the next that no call can reset;
+        starting from an empty world is the only way to make an episode independent of the ones
+        before it. Bodies must be created again afterwards.
+        """
+        pybullet.resetSimulation(physicsClientId=self.client)
+        self._configure()
 
     def set_solver_iterations(self, iterations: int) -> None:
         """Constraint-solver iterations per physics step (Bullet's default is 50)."""
+        self.solver_iterations = int(iterations)
         pybullet.setPhysicsEngineParameter(numSolverIterations=int(iterations), physicsClientId=self.client)
 
     def set_gravity(self, gravity: tuple[float, float, float]) -> None:
