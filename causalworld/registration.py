@@ -7,6 +7,9 @@ import gymnasium as gym
 ENV_IDS: dict[str, dict[str, object]] = {
     "CausalWorld-Reaching": {"task": "reaching"},
     "CausalWorld-Pushing": {"task": "pushing"},
+    "CausalWorld-Picking": {"task": "picking"},
+    "CausalWorld-PickAndPlace": {"task": "pick_and_place"},
+    "CausalWorld-Stacking2": {"task": "stacking2"},
 }
 """Every registered ID and the kwargs it passes to :class:`causalworld.CausalWorldEnv`."""
 

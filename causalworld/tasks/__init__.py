@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from causalworld.tasks.base import SceneState, Task, VariableSpace
+from causalworld.tasks.pick_and_place import PickAndPlaceTask
+from causalworld.tasks.picking import PickingTask
 from causalworld.tasks.pushing import PushingTask
 from causalworld.tasks.reaching import ReachingTask
+from causalworld.tasks.stacking2 import Stacking2Task
 
 TASKS: dict[str, type[Task]] = {
     "reaching": ReachingTask,
     "pushing": PushingTask,
+    "picking": PickingTask,
+    "pick_and_place": PickAndPlaceTask,
+    "stacking2": Stacking2Task,
 }
 
 

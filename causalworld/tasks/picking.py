@@ -1,0 +1,296 @@
+"""Picking: lift a block off the floor and hold it at a goal height.
+
+Scene: a 0.065 m cube (``tool_block``, 0.02 kg) at (0, 0, 0.0325) and a goal silhouette of the same
+size (``goal_block``) on the arena axis at (0, 0, ``goal_height``) -- positions in m, z from the
+floor top. Observation slots: tool_block (movable, 17 values), goal_block (silhouette, 11 values).
+
+Arguments: ``goal_height`` (m, default 0.15, within [0.0325, 0.3]), ``tool_block_mass`` (kg,
+default 0.02), ``joint_positions`` (rad, 9, default the rest pose), ``tool_block_position`` (m,
+3) and ``tool_block_orientation`` (quaternion x, y, z, w). Vectors may be lists, tuples or arrays.
+
+Dense reward terms, in order, with default weights (250, 0, 125, 0, 750, 0, 0, 0.005). A "delta"
+term is the previous step's value minus the current one, so progress is positive:
+
+1. ``block_height_error_delta``: delta of |block z - goal z|;
+2. ``block_height_error``: minus |block z - goal z|;
+3. ``block_to_axis_delta``: delta of the block's horizontal distance to the arena axis;
+4. ``block_to_axis``: minus that distance;
+5. ``tips_to_block_delta``: delta of the distance from the three fingertips to the block (the
+   norm of the 3x3 tip-minus-block differences);
+6. ``tips_to_block``: minus that distance;
+7. ``two_closest_tips``: minus the sum of the two smallest per-finger values of the mean absolute
+   tip-to-block offset, where each axis' offset shorter than the block's edge along it counts as 0
+   (so fingers already touching the block score 0);
+8. ``joint_velocity_change``: minus the norm of the change in joint velocities (rad/s).
+
+Plus the fractional weight (default 1) times the fractional success: the summed overlap of the
+block's and goal's axis-aligned hulls over the goal's hull volume. Success: fractional success above
+0.9. Episode: 10 s (one block). New goals: r = 0, phi = 0 and z uniform in the active space (A:
+[0.08, 0.20] m, B: [0.20, 0.25] m, A and B: [0.08, 0.25] m); the goal stays on the arena axis.
+
+Interventions: the goal's position space is that height range on the arena axis; a size given for
+the tool or the goal is copied to the other, and a resized tool is put back on the floor.
+
+This module also holds the small helpers the other block tasks share (argument checks, fingertip
+distance, size coupling, the all-pairs overlap meter).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from causalworld.observations import POSITION_BOUNDS, RIGID, SILHOUETTE
+from causalworld.sim.stage import Stage
+from causalworld.tasks.base import (
+    GoalMeasure,
+    SceneState,
+    Task,
+    VariableSpace,
+    as_vector,
+    box_hull,
+    box_hulls,
+    rotation_vector_quaternion,
+    volumetric_overlap,
+)
+from causalworld.variables import Bounds, as_bounds
+
+BLOCK_SIZE = 0.065
+TOOL = "tool_block"
+GOAL = "goal_block"
+GOAL_HEIGHT_RANGE = (BLOCK_SIZE / 2, 0.3)
+"""Accepted ``goal_height`` (m): from resting on the floor to the top of the arena."""
+GOAL_HEIGHTS = {VariableSpace.A: (0.08, 0.20), VariableSpace.B: (0.20, 0.25), VariableSpace.A_B: (0.08, 0.25)}
+"""Goal centre height (m) by space."""
+
+
+# -- helpers shared by the block tasks ------------------------------------------------------
+def check_mass(name: str, value: Any) -> float:
+    """A positive, finite mass (kg) or a ValueError naming the argument."""
+    try:
+        mass = float(value)
+    except (TypeError, ValueError):
+        mass = math.nan
+    if not (math.isfinite(mass) and mass > 0):
+        raise ValueError(f"{name} must be a positive number of kg, got {value!r}")
+    return mass
+
+
+def check_position(name: str, value: Any) -> tuple[float, float, float]:
+    """A position (m, z from the floor top) inside the observable volume, or a ValueError."""
+    position = as_vector(name, value, 3)
+    low, high = POSITION_BOUNDS
+    if not all(lo <= v <= hi for lo, v, hi in zip(low, position, high)):
+        raise ValueError(f"{name} must lie between {low} and {high} m, got {value!r}")
+    return position  # type: ignore[return-value]
+
+
+def check_quaternion(name: str, value: Any) -> tuple[float, float, float, float]:
+    """A unit quaternion (x, y, z, w), renormalized to machine precision, or a ValueError."""
+    q = as_vector(name, value, 4)
+    norm = math.sqrt(sum(v * v for v in q))
+    if abs(norm - 1.0) > 1e-3:
+        raise ValueError(f"{name} must be a unit quaternion (x, y, z, w), got {value!r} (norm {norm:.4g})")
+    return tuple(v / norm for v in q)  # type: ignore[return-value]
+
+
+def tips_distance(tips: Sequence[float], point: Sequence[float]) -> float:
+    """Norm of the 3x3 differences between the three fingertips (9 values) and one point (m)."""
+    px, py, pz = point
+    return math.sqrt(
+        sum((tips[i] - px) ** 2 + (tips[i + 1] - py) ** 2 + (tips[i + 2] - pz) ** 2 for i in (0, 3, 6))
+    )
+
+
+def velocity_change(current: Sequence[float], previous: Sequence[float]) -> float:
+    """Norm of the change between two joint-velocity vectors (rad/s)."""
+    return math.sqrt(sum((a - b) ** 2 for a, b in zip(current, previous)))
+
+
+def share_sizes(values: dict[str, np.ndarray], names: Sequence[str]) -> None:
+    """Copy a size given for one of ``names`` to the others that got none (an intervention dict)."""
+    given = [values[f"{name}.size"] for name in names if f"{name}.size" in values]
+    if given:
+        for name in names:
+            values.setdefault(f"{name}.size", given[0].copy())
+
+
+def seat_on_floor(values: dict[str, np.ndarray], registry, names: Sequence[str]) -> None:
+    """Objects among ``names`` that get a new size but no new position are put to rest on the floor."""
+    for name in names:
+        size = values.get(f"{name}.size")
+        placed = any(f"{name}.{key}" in values for key in ("cartesian_position", "cylindrical_position"))
+        if size is not None and not placed:
+            position = registry[f"{name}.cartesian_position"].read()
+            position[2] = size[2] / 2
+            values[f"{name}.cartesian_position"] = position
+
+
+class OverlapMeter:
+    """Fractional success over every (goal silhouette, movable block) pair at once.
+
+    Goal hulls (``box_hulls``) are recomputed only when the stage reports a change
+    (``Stage.version``). Block hulls come from the live states in :class:`SceneState`, one
+    ``box_hull`` each: for one or two blocks that is several times faster than the vectorized form,
+    and this runs every step. ``volumetric_overlap`` then sums all pairs.
+    """
+
+    def __init__(self, stage: Stage, goals: Sequence[str], blocks: Sequence[str]) -> None:
+        self.stage = stage
+        self.goals = [stage.silhouettes[name] for name in goals]
+        self.blocks = [stage.blocks[name] for name in blocks]
+        self._version = -1
+        self._goal_hulls = np.zeros((0, 2, 3))
+
+    def goal_hulls(self) -> np.ndarray:
+        """Axis-aligned hulls (n_goals, 2, 3) of the goal silhouettes (m)."""
+        if self._version != self.stage.version:
+            self._version = self.stage.version
+            self._goal_hulls = box_hulls(
+                np.array([g.position for g in self.goals], dtype=np.float64),
+                np.array([g.orientation for g in self.goals], dtype=np.float64),
+                np.array([g.size for g in self.goals], dtype=np.float64),
+            )
+        return self._goal_hulls
+
+    def __call__(self, state: SceneState) -> GoalMeasure:
+        blocks = state.blocks
+        achieved = np.array(
+            [box_hull(blocks[b.name].position, blocks[b.name].orientation, b.size) for b in self.blocks]
+        )
+        desired = self.goal_hulls()
+        return GoalMeasure(desired.copy(), achieved, volumetric_overlap(desired, achieved))
+
+
+# -- the task -------------------------------------------------------------------------------
+class PickingTask(Task):
+    """Lift ``tool_block`` into ``goal_block``, which hovers on the arena axis."""
+
+    name = "picking"
+    defaults: Mapping[str, Any] = {
+        "goal_height": 0.15,
+        "tool_block_mass": 0.02,
+        "joint_positions": None,
+        "tool_block_position": (0.0, 0.0, BLOCK_SIZE / 2),
+        "tool_block_orientation": (0.0, 0.0, 0.0, 1.0),
+    }
+    reward_term_names = (
+        "block_height_error_delta",
+        "block_height_error",
+        "block_to_axis_delta",
+        "block_to_axis",
+        "tips_to_block_delta",
+        "tips_to_block",
+        "two_closest_tips",
+        "joint_velocity_change",
+    )
+    default_dense_weights = (250.0, 0.0, 125.0, 0.0, 750.0, 0.0, 0.0, 0.005)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        p = self.params
+        try:
+            self.goal_height = float(p["goal_height"])
+        except (TypeError, ValueError):
+            self.goal_height = math.nan
+        low, high = GOAL_HEIGHT_RANGE
+        if not low <= self.goal_height <= high:
+            raise ValueError(f"goal_height must be in m, within [{low}, {high}], got {p['goal_height']!r}")
+        self.tool_mass = check_mass("tool_block_mass", p["tool_block_mass"])
+        self.tool_pose = (
+            check_position("tool_block_position", p["tool_block_position"]),
+            check_quaternion("tool_block_orientation", p["tool_block_orientation"]),
+        )
+        self.starting_joint_positions()  # validates the kwarg early
+        self._previous_block = (0.0, 0.0, 0.0)
+        self._previous_tips: list[float] = [0.0] * 9
+        self._previous_velocities: list[float] = [0.0] * 9
+
+    def build(self, stage: Stage) -> None:
+        self.stage = stage
+        size = (BLOCK_SIZE,) * 3
+        self.tool = stage.add_block(
+            TOOL, size=size, position=self.tool_pose[0], orientation=self.tool_pose[1], mass=self.tool_mass
+        )
+        self.goal = stage.add_silhouette(GOAL, size=size, position=(0.0, 0.0, self.goal_height))
+        self.overlap = OverlapMeter(stage, [GOAL], [TOOL])
+
+    def observation_slots(self) -> list[tuple[str, str]]:
+        return [(TOOL, RIGID), (GOAL, SILHOUETTE)]
+
+    # -- reward -----------------------------------------------------------------------------
+    def reset_reward_state(self, state: SceneState) -> None:
+        self._previous_block = state.blocks[TOOL].position
+        self._previous_tips = list(state.tip_positions)
+        self._previous_velocities = list(state.joint_velocities)
+
+    def _two_closest_tips(self, tips: Sequence[float], block: Sequence[float]) -> float:
+        size = self.tool.size
+        per_finger = []
+        for i in (0, 3, 6):
+            offsets = [abs(tips[i + k] - block[k]) for k in range(3)]
+            per_finger.append(sum(d if d >= size[k] else 0.0 for k, d in enumerate(offsets)) / 3.0)
+        per_finger.sort()
+        return per_finger[0] + per_finger[1]
+
+    def reward_terms(self, state: SceneState) -> list[float]:
+        block, previous = state.blocks[TOOL].position, self._previous_block
+        tips = state.tip_positions
+        goal_z = self.goal.position[2]
+        height, previous_height = abs(block[2] - goal_z), abs(previous[2] - goal_z)
+        axis, previous_axis = math.hypot(block[0], block[1]), math.hypot(previous[0], previous[1])
+        reach, previous_reach = tips_distance(tips, block), tips_distance(self._previous_tips, previous)
+        terms = [
+            previous_height - height,
+            -height,
+            previous_axis - axis,
+            -axis,
+            previous_reach - reach,
+            -reach,
+            -self._two_closest_tips(tips, block),
+            -velocity_change(state.joint_velocities, self._previous_velocities),
+        ]
+        self.reset_reward_state(state)
+        return terms
+
+    def measure(self, state: SceneState) -> GoalMeasure:
+        return self.overlap(state)
+
+    # -- variables and goals ----------------------------------------------------------------
+    def customize_variables(self, registry) -> None:
+        """The goal's position space is the height range on the arena axis (r = phi = 0)."""
+        registry.position_bounds[GOAL] = self.goal_position_bounds
+
+    def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
+        """A size given for tool or goal is copied to the other; a resized tool is put back on the floor."""
+        share_sizes(values, (TOOL, GOAL))
+        seat_on_floor(values, registry, (TOOL,))
+        return values
+
+    def goal_position_bounds(self, space: VariableSpace) -> Bounds:
+        """Cylindrical (r, phi, z) bounds of the goal position in ``space``; r and phi are fixed at 0."""
+        low, high = GOAL_HEIGHTS[space]
+        return as_bounds((0.0, 0.0, low), (0.0, 0.0, high))
+
+    def sample_new_goal(self, rng: np.random.Generator) -> dict[str, Any]:
+        low, high = self.goal_position_bounds(self.variables_space)
+        z = float(rng.uniform(low[2], high[2]))
+        return {GOAL: {"cylindrical_position": (0.0, 0.0, z)}}
+
+    def apply_goal(self, goal: Mapping[str, Any]) -> None:
+        """Move the goal to the height in ``goal[GOAL]["cylindrical_position"]`` (r must be 0).
+
+        An optional ``"euler_orientation"`` (rotation vector, rad) also turns the goal.
+        """
+        values = goal[GOAL]
+        r, _, z = as_vector("goal_block cylindrical_position", values["cylindrical_position"], 3)
+        if abs(r) > 1e-9:
+            raise ValueError(f"picking goals lie on the arena axis: r must be 0, got {r!r}")
+        orientation = self.goal.orientation
+        if "euler_orientation" in values:
+            rotvec = as_vector("goal_block euler_orientation", values["euler_orientation"], 3)
+            orientation = rotation_vector_quaternion(rotvec)
+        self.goal.set_pose((0.0, 0.0, z), orientation)
