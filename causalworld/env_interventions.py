@@ -41,7 +41,7 @@ class InterventionMethods:
         self._require_started()
         values = self._interventions.validate(intervention)
         reasons, changed = self._interventions.apply(values, check_bounds, self.task.variables_space)
-        self._dirty |= {n for n in changed if self.variables[n].kind != DYNAMIC}
+        self._dirty |= {n for n in changed if n in self.variables and self.variables[n].kind != DYNAMIC}
         state = self._read_state()
         if changed:
             self.task.reset_reward_state(state)

@@ -255,20 +255,24 @@ class Interventions:
         return {n: self.registry[n].read() for n in names}
 
     def _set(self, values: Mapping[str, np.ndarray]) -> None:
-        """Set values in a safe order: sizes (one rebuild), task variables, then the rest."""
+        """Set values in a safe order: task variables, sizes (one rebuild), then the rest.
+
+        Task variables may add or remove objects; names whose object they removed are skipped.
+        """
+        kinds = {n: self.registry[n].kind for n in values if n in self.registry}
+        for name, value in values.items():
+            if kinds.get(name) == TASK:
+                self.registry[name].setter(value)
         sizes = {
             n.rpartition(".")[0]: tuple(v)
             for n, v in values.items()
-            if n in self.registry and self.registry[n].kind == GEOMETRY
+            if kinds.get(n) == GEOMETRY and n in self.registry
         }
         if sizes:
             self.stage.resize(sizes)
         for name, value in values.items():
-            if self.registry[name].kind == TASK:
-                self.registry[name].setter(value)
-        for name, value in values.items():
-            variable = self.registry.get(name)  # a task variable may have removed its object
-            if variable is not None and variable.kind not in (GEOMETRY, TASK):
+            variable = self.registry.get(name)
+            if variable is not None and kinds.get(name) not in (GEOMETRY, TASK):
                 variable.setter(value)
         self.stage.touch()
 

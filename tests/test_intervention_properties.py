@@ -40,6 +40,10 @@ def _same(a, b):
 def interventions(draw, env):
     names = sorted(v.name for v in env.variables.settable())
     chosen = draw(st.lists(st.sampled_from(names), min_size=1, max_size=4, unique=True))
+    # one parametrization per quantity: giving two that disagree is malformed on purpose elsewhere
+    canonical = {"cylindrical_position": "cartesian_position", "euler_orientation": "orientation"}
+    chosen = [n for n in chosen if not (n.rpartition(".")[2] in canonical
+              and f"{n.rpartition('.')[0]}.{canonical[n.rpartition('.')[2]]}" in chosen)]
     space = env.task.variables_space
     intervention, malformed = {}, False
     for name in chosen:
@@ -55,7 +59,9 @@ def interventions(draw, env):
             value = high + 1.0 + u
             if name.endswith(".orientation"):  # a unit quaternion that is not a pure yaw
                 value = np.array([np.sin(0.3 + u.flat[0]), 0.0, 0.0, np.cos(0.3 + u.flat[0])])
-        elif mode == "bad_shape":
+        if var.integer and mode in ("inside", "outside"):
+            value = np.round(value)
+        if mode == "bad_shape":
             value, malformed = np.zeros(int(np.prod(var.shape)) + 1), True
         elif mode == "nan":
             value, malformed = np.full(var.shape, np.nan), True

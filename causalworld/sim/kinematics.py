@@ -106,15 +106,18 @@ def _damped_step(jac, err, damping: float) -> list[float]:
 
 
 def _solve_finger(finger, target, start, low, high, base_offset_z, iterations=100):
-    """Damped Gauss-Newton from ``start``, projected onto [low, high]; returns (q, tip error in m)."""
+    """Damped Gauss-Newton from ``start``, projected onto [low, high]; returns (q, tip error in m).
+
+    Stops when the error is below 1 nm or stops shrinking (an unreachable target or a bound).
+    """
     q = [min(max(float(v), lo), hi) for v, lo, hi in zip(start, low, high)]
     tx, ty, tz = (float(v) for v in target)
     error = math.inf
     for _ in range(iterations):
         tip, jac = _tip_and_jacobian(finger, *q, base_offset_z)
         err = (tx - tip[0], ty - tip[1], tz - tip[2])
-        error = math.sqrt(err[0] ** 2 + err[1] ** 2 + err[2] ** 2)
-        if error < 1e-9:
+        previous, error = error, math.sqrt(err[0] ** 2 + err[1] ** 2 + err[2] ** 2)
+        if error < 1e-9 or previous - error < 1e-10:
             break
         step = _damped_step(jac, err, 1e-8 + 1e-3 * error * error)
         norm = math.sqrt(sum(v * v for v in step))
