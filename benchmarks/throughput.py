@@ -25,7 +25,17 @@ import pybullet
 
 import causalworld
 
-ORIGINAL_STEPS_PER_SECOND = {"CausalWorld-Reaching": 323, "CausalWorld-Pushing": 220}
+ORIGINAL_STEPS_PER_SECOND = {
+    "CausalWorld-Reaching": 323,
+    "CausalWorld-Pushing": 220,
+    "CausalWorld-Picking": 210,
+    "CausalWorld-PickAndPlace": 190,
+    "CausalWorld-Stacking2": 172,
+    "CausalWorld-Towers": 129,
+    "CausalWorld-General": 113,
+    "CausalWorld-CreativeStackedBlocks": 35,
+    "CausalWorld-StackedBlocks": 17,
+}
 ORIGINAL_RESET_MS = {"CausalWorld-Pushing": "55-110"}
 
 

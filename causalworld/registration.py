@@ -10,6 +10,11 @@ ENV_IDS: dict[str, dict[str, object]] = {
     "CausalWorld-Picking": {"task": "picking"},
     "CausalWorld-PickAndPlace": {"task": "pick_and_place"},
     "CausalWorld-Stacking2": {"task": "stacking2"},
+    "CausalWorld-Towers": {"task": "towers"},
+    "CausalWorld-General": {"task": "general"},
+    "CausalWorld-NoReward": {"task": "no_reward"},
+    "CausalWorld-StackedBlocks": {"task": "stacked_blocks"},
+    "CausalWorld-CreativeStackedBlocks": {"task": "creative_stacked_blocks"},
 }
 """Every registered ID and the kwargs it passes to :class:`causalworld.CausalWorldEnv`."""
 

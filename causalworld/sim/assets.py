@@ -14,7 +14,7 @@ def _assets_dir() -> Path:
         return Path(__file__).resolve().parents[2] / "assets"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def asset_path(name: str) -> str:
     """Filesystem path of a shipped description such as ``"trifinger_edu.urdf"``."""
     path = _assets_dir() / name

@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from causalworld.tasks.base import SceneState, Task, VariableSpace
+from causalworld.tasks.creative_stacked_blocks import CreativeStackedBlocksTask
+from causalworld.tasks.general import GeneralTask
+from causalworld.tasks.no_reward import NoRewardTask
 from causalworld.tasks.pick_and_place import PickAndPlaceTask
 from causalworld.tasks.picking import PickingTask
 from causalworld.tasks.pushing import PushingTask
 from causalworld.tasks.reaching import ReachingTask
+from causalworld.tasks.stacked_blocks import StackedBlocksTask
 from causalworld.tasks.stacking2 import Stacking2Task
+from causalworld.tasks.towers import TowersTask
 
 TASKS: dict[str, type[Task]] = {
     "reaching": ReachingTask,
@@ -17,6 +22,11 @@ TASKS: dict[str, type[Task]] = {
     "picking": PickingTask,
     "pick_and_place": PickAndPlaceTask,
     "stacking2": Stacking2Task,
+    "towers": TowersTask,
+    "general": GeneralTask,
+    "no_reward": NoRewardTask,
+    "stacked_blocks": StackedBlocksTask,
+    "creative_stacked_blocks": CreativeStackedBlocksTask,
 }
 
 

@@ -214,7 +214,8 @@ class Stacking2Task(Task):
 
     def goal_position_bounds(self, space: VariableSpace) -> Bounds:
         """Cylindrical (r, phi, z) bounds of the goal tower's centre in ``space``; z is fixed at the
-        tower's half height (one block edge)."""
+        tower's half height (one block edge).
+        """
         z = self.goals[0].size[2]
         a = ((0.0, -math.pi, z), (0.11, math.pi, z))
         b = ((0.11, -math.pi, z), (0.15, math.pi, z))
@@ -224,7 +225,8 @@ class Stacking2Task(Task):
     def task_variables(self) -> list[CausalVariable]:
         """``goal_tower.<cartesian_position | cylindrical_position | orientation | euler_orientation>``:
         the centre and turn of both goals at once (another parametrization of the goals' poses, so
-        not stored in states). The turn's space is a yaw about the vertical, as for single goals."""
+        not stored in states). The turn's space is a yaw about the vertical, as for single goals.
+        """
         yaw = as_bounds((0.0, 0.0, -math.pi), (0.0, 0.0, math.pi))
         unit = as_bounds([-1.0] * 4, [1.0] * 4)
 
@@ -265,7 +267,8 @@ class Stacking2Task(Task):
 
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
         """A size given for any block or goal is copied to the others; resized blocks rest on the
-        floor and a resized goal tower is restacked on the floor (same axis position and turn)."""
+        floor and a resized goal tower is restacked on the floor (same axis position and turn).
+        """
         share_sizes(values, (*TOOLS, *GOALS))
         seat_on_floor(values, registry, TOOLS)
         size = values.get(f"{GOALS[0]}.size")
@@ -288,7 +291,8 @@ class Stacking2Task(Task):
         """Move both goals as one tower: ``goal[GOAL_TOWER]`` holds ``cylindrical_position`` (the
         centre, z = half the tower height) and/or ``euler_orientation`` (a rotation vector, rad),
         applied together; a missing part keeps its current value. An upright tower of edge s
-        centred at height z = s has goal 1 at z/2 and goal 2 at 3z/2."""
+        centred at height z = s has goal 1 at z/2 and goal 2 at 3z/2.
+        """
         if GOAL_TOWER not in goal or len(goal) != 1:
             raise ValueError(f"stacking2 goals are given as {{{GOAL_TOWER!r}: ...}}, got {sorted(goal)}")
         values = goal[GOAL_TOWER]

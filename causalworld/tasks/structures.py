@@ -55,7 +55,8 @@ _EPS = 1e-9
 @dataclass(frozen=True)
 class BlockSpec:
     """A cuboid block: full edge lengths ``size`` (m), centre ``position`` (m, z from the floor top)
-    and ``orientation`` (unit quaternion x, y, z, w; world frame)."""
+    and ``orientation`` (unit quaternion x, y, z, w; world frame).
+    """
 
     size: Vec3
     position: Vec3
@@ -167,7 +168,8 @@ def towers_goal(counts: Sequence[int] = (1, 1, 5), tower_dims: Sequence[float] =
 def _diagonal_cells(size: Vec3, gap: float) -> list[tuple[float, float]]:
     """The original's layout cells (x, y) in m: from (-0.12, -0.12) stepping size + gap in x and y
     together; y wraps back to -0.12 past 0.12, which starts the next (shifted) diagonal, until every
-    cell of the square [-0.12, 0.12]^2 lattice was visited once."""
+    cell of the square [-0.12, 0.12]^2 lattice was visited once.
+    """
     pitch_x, pitch_y = size[0] + gap, size[1] + gap
     mx = int((LAYOUT_END - LAYOUT_START) / pitch_x + _EPS) + 1
     my = int((LAYOUT_END - LAYOUT_START) / pitch_y + _EPS) + 1

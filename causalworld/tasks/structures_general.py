@@ -76,7 +76,8 @@ def footprint(spec: BlockSpec) -> list[tuple[float, float]]:
 def polygons_overlap(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]],
                      clearance: float = 0.0) -> bool:
     """Whether two convex polygons (x, y in m) come closer than ``clearance`` (m) along some
-    separating axis, i.e. overlap once each is grown by clearance/2 (separating-axis test)."""
+    separating axis, i.e. overlap once each is grown by clearance/2 (separating-axis test).
+    """
     for poly in (a, b):
         for k in range(len(poly)):
             (x0, y0), (x1, y1) = poly[k], poly[(k + 1) % len(poly)]

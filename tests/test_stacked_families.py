@@ -1,0 +1,266 @@
+"""stacked_blocks and creative_stacked_blocks: scenes, slots, walls that stand, task variables."""
+
+import time
+
+import numpy as np
+import pytest
+from test_structures import MAX_DRIFT, SETTLE_STEPS, footprints_clear, wall_levels
+
+import causalworld
+from causalworld import InterventionError
+from causalworld.sim.stage import Stage
+from causalworld.sim.world import World
+from causalworld.tasks.stacked_base import WallKey, fits_working_volume
+from causalworld.tasks.stacked_layout import max_wall_blocks, seed_sequence
+from causalworld.tasks.structures import default_stacked_wall
+
+FAMILIES = ["stacked_blocks", "creative_stacked_blocks"]
+ROBOT = 28  # robot part of the observation
+
+
+def names(env, prefix):
+    return [n for n in env.stage.objects if n.startswith(prefix)]
+
+
+def max_drift(specs, iterations):
+    """Build specs as real blocks in a fresh world with the task's solver iterations, simulate 2 s and
+    return the largest distance (m) a block's centre moved."""
+    world = World()
+    world.set_solver_iterations(iterations)
+    try:
+        stage = Stage(world.client)
+        blocks = [stage.add_block(f"b{k}", size=s.size, position=s.position, orientation=s.orientation)
+                  for k, s in enumerate(specs)]
+        for _ in range(SETTLE_STEPS):
+            world.step()
+        return max(float(np.linalg.norm(np.subtract(b.read_state().position, s.position)))
+                   for b, s in zip(blocks, specs))
+    finally:
+        world.close()
+
+
+def wall_blocks(task, key):
+    """Every block of the wall a key names (the structure the tools must build)."""
+    rng = None if key == task.default_key else np.random.default_rng(
+        seed_sequence(key.levels, key.min_size, key.width, key.seed))
+    return task.structure(rng, key)
+
+
+# -- default scenes and slots ------------------------------------------------------------------------
+@pytest.mark.parametrize("task, tools, goals, tool_slots, goal_slots, obstacle_slots, steps", [
+    ("stacked_blocks", 35, 35, 35, 35, 0, 8750),
+    ("creative_stacked_blocks", 24, 6, 32, 8, 5, 6000),
+])
+def test_default_scene_layout_and_slots(make_env, task, tools, goals, tool_slots, goal_slots, obstacle_slots, steps):
+    env = make_env(task, normalize_observations=False)
+    obs, info = env.reset(seed=0)
+    assert (len(names(env, "tool_")), len(names(env, "goal_"))) == (tools, goals)
+    assert (env.task.tool_slots, env.task.goal_slots) == (tool_slots, goal_slots)
+    assert obs.shape == (ROBOT + 17 * tool_slots + 11 * (goal_slots + obstacle_slots),)
+    assert env.max_episode_length == steps and info["fractional_success"] == 0.0
+    wall = default_stacked_wall(5 if task == "stacked_blocks" else 8, 0.035, 0.25 if task == "stacked_blocks" else 0.12)
+    silhouettes = [env.stage.objects[n] for n in names(env, "goal_")]
+    expected = wall if task == "stacked_blocks" else wall_levels(wall)[0] + wall_levels(wall)[-1]
+    assert [s.position for s in silhouettes] == [e.position for e in expected]
+    blocks = [env.stage.blocks[n] for n in names(env, "tool_")]
+    for k, block in enumerate(blocks):
+        assert block.orientation == (0.0, 0.0, 0.0, 1.0) and block.position[2] == pytest.approx(0.0175)
+        corners = np.abs(np.array(block.position[:2])) + 0.0175
+        assert np.hypot(*corners) <= 0.18 + 1e-9
+        assert all(footprints_clear(block, other, 0.005) for other in blocks[k + 1:])
+        assert all(footprints_clear(block, goal, 0.005) for goal in silhouettes[: len(wall_levels(wall)[0])])
+    # Types: tools 1, goals 20; absent slots (creative: 8 tools, 2 goals, all obstacles) are all zeros.
+    goal_start = ROBOT + 17 * tool_slots
+    assert obs[ROBOT:ROBOT + 17 * tools:17].tolist() == [1.0] * tools
+    assert obs[goal_start:goal_start + 11 * goals:11].tolist() == [20.0] * goals
+    assert not obs[ROBOT + 17 * tools:goal_start].any() and not obs[goal_start + 11 * goals:].any()
+
+
+def test_slot_bound_covers_every_wall_of_the_spaces():
+    assert max_wall_blocks(8, 0.035, 0.25) == 32 and max_wall_blocks(1, 0.035, 0.15) == 4
+    env = causalworld.CausalWorldEnv("stacked_blocks")
+    try:
+        task, rng = env.task, np.random.default_rng(0)
+        for _ in range(300):
+            key = WallKey(int(rng.integers(1, 9)), float(rng.choice([0.035, rng.uniform(0.035, 0.075)])),
+                          float(rng.choice([0.25, rng.uniform(0.035, 0.15)])), float(rng.uniform()))
+            goals, blocks = wall_blocks(task, key)
+            assert len(blocks) <= task.tool_slots and len(goals) <= task.goal_slots
+    finally:
+        env.close()
+
+
+# -- the walls stand ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("task", FAMILIES)
+def test_default_and_sampled_walls_stand(make_env, task):
+    env = make_env(task)
+    env.reset(seed=11)
+    keys = [env.task.default_key]
+    while len(keys) < 21:
+        goal = env.sample_new_goal()
+        keys.append(WallKey(*(goal[n] for n in ("stack_levels", "blocks_min_size", "max_level_width", "wall_seed"))))
+    drifts = [max_drift(wall_blocks(env.task, key)[1], env.task.solver_iterations) for key in keys]
+    print(f"{task}: worst drift over 2 s = {1000 * max(drifts):.2f} mm")
+    assert max(drifts) < MAX_DRIFT
+    # The silhouettes the env shows for a sampled goal are that wall's blocks (all, or bottom and top levels).
+    goal = env.sample_new_goal()
+    assert env.do_intervention(goal).success
+    read = [env.variables[n].read() for n in ("stack_levels", "blocks_min_size", "max_level_width", "wall_seed")]
+    assert read == [goal[n] for n in ("stack_levels", "blocks_min_size", "max_level_width", "wall_seed")]
+    _, blocks = wall_blocks(env.task, WallKey(int(read[0]), *map(float, read[1:])))
+    shown = [env.stage.objects[n].position for n in names(env, "goal_")]
+    levels = wall_levels(blocks)
+    expected = blocks if task == "stacked_blocks" else levels[0] + (levels[-1] if len(levels) > 1 else [])
+    assert shown == [b.position for b in expected]
+
+
+# -- task variables -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("task", FAMILIES)
+def test_regeneration_is_reproducible_from_the_seed(make_env, task):
+    def scene(seed):
+        env = make_env(task, normalize_observations=False)
+        env.reset(seed=seed)
+        result = env.do_intervention({"stack_levels": 4, "max_level_width": 0.1})
+        assert result.success, result.reasons
+        return result.observation, env
+
+    a, env = scene(3)
+    b, _ = scene(3)
+    c, _ = scene(4)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    assert env.variables["stack_levels"].read() == 4 and 0.0 < env.variables["wall_seed"].read() < 1.0
+    first, _ = env.reset()  # back to the default scene
+    assert len(names(env, "tool_")) == env.task.default_tools
+    assert env.set_starting_state({"stack_levels": 3, "tool_1": {"color": [0.2, 0.3, 0.4]}}).success
+    start, _ = env.reset(seed=9)
+    assert env.do_intervention({"stack_levels": 5, "blocks_min_size": 0.04}).success
+    assert env.do_intervention({"wall_seed": 0.25}).success
+    again, _ = env.reset(seed=9)
+    assert np.array_equal(start, again) and env.stage.objects["tool_1"].color == (0.2, 0.3, 0.4)
+    env.reset_default_state()
+    assert np.array_equal(env.reset(seed=0)[0], first)
+
+
+def flat_state(env):
+    return {n: v.read() for n, v in env.variables.items()}
+
+
+@pytest.mark.parametrize("task", FAMILIES)
+def test_refused_walls_leave_everything_as_it_was(make_env, task):
+    env = make_env(task, normalize_observations=False)
+    env.reset(seed=0)
+    changed = {"tool_2": {"mass": 0.05, "size": [0.03, 0.035, 0.035], "color": [0.3, 0.3, 0.3]}}
+    assert env.do_intervention(changed, check_bounds=False).success
+    before, obs = flat_state(env), env._observe(env._read_state())
+    result = env.do_intervention({"stack_levels": 8, "blocks_min_size": 0.07})  # taller than the 0.3 m volume
+    assert not result.success and "working volume" in result.reasons[0]
+    after = flat_state(env)
+    assert before.keys() == after.keys() and all(np.array_equal(before[n], after[n]) for n in before)
+    assert np.array_equal(result.observation, obs)
+    # After a random wall (turned tools) the roll-back is exact up to the simulator's quaternion rounding.
+    assert env.do_intervention({"stack_levels": 3, "blocks_min_size": 0.05}).success
+    before = flat_state(env)
+    assert not env.do_intervention({"stack_levels": 8, "blocks_min_size": 0.07}).success
+    after = flat_state(env)
+    assert before.keys() == after.keys() and all(np.allclose(before[n], after[n], rtol=0, atol=1e-12) for n in before)
+
+
+def test_blocks_mass_sets_every_tool_and_resets_restore_per_tool_masses(make_env):
+    env = make_env("stacked_blocks")
+    env.reset(seed=0)
+    assert env.set_starting_state({"tool_3": {"mass": 0.03}}).success
+    assert env.do_intervention({"blocks_mass": 0.05}).success
+    assert {b.mass for n, b in env.stage.blocks.items()} == {0.05}
+    assert env.do_intervention({"stack_levels": 2}).success  # a new wall keeps the new mass
+    assert {b.mass for b in env.stage.blocks.values()} == {0.05}
+    env.reset()
+    masses = [env.stage.blocks[n].mass for n in names(env, "tool_")]
+    assert masses[2] == 0.03 and set(masses[:2] + masses[3:]) == {0.08}
+
+
+def test_block_variables_with_a_new_wall_apply_to_it_or_are_refused(make_env):
+    env = make_env("stacked_blocks")
+    env.reset(seed=0)
+    with pytest.raises(InterventionError, match="no tool_35"):
+        env.do_intervention({"stack_levels": 1, "wall_seed": 0.5, "tool_35": {"mass": 0.05}})
+    assert len(names(env, "tool_")) == 35
+    assert env.do_intervention({"stack_levels": 2, "wall_seed": 0.5, "tool_1": {"color": [0.1, 0.2, 0.3]}}).success
+    assert env.stage.objects["tool_1"].color == (0.1, 0.2, 0.3)
+    with pytest.raises(InterventionError, match="has 48 tools .* slots for 35"):  # outside the spaces
+        env.do_intervention({"stack_levels": 20, "blocks_min_size": 0.02, "wall_seed": 0.25}, check_bounds=False)
+    with pytest.raises(InterventionError, match="min_size"):
+        env.do_intervention({"blocks_min_size": 0.5}, check_bounds=False)
+
+
+@pytest.mark.parametrize("task", FAMILIES)
+@pytest.mark.parametrize("space", ["space_a", "space_b", "space_a_b"])
+def test_sampled_goals_lie_in_the_chosen_space(make_env, task, space):
+    env = make_env(task, variables_space=space)
+    env.reset(seed=1)
+    goals = [env.sample_new_goal() for _ in range(60)]
+    env.reset(seed=1)
+    assert env.sample_new_goal() == goals[0]
+    for goal in goals:
+        assert set(goal) == {"stack_levels", "blocks_min_size", "max_level_width", "wall_seed"}
+        assert isinstance(goal["stack_levels"], int)
+        assert env.is_intervention_in_bounds(goal)
+        assert fits_working_volume(goal["stack_levels"], goal["blocks_min_size"]) == (space != "space_b")
+    assert len({g["stack_levels"] for g in goals}) > 1
+    result = env.do_intervention(goals[0])
+    assert result.success == (space != "space_b")
+
+
+@pytest.mark.parametrize("normalized", [False, True])
+def test_absent_blocks_leave_zero_slots(make_env, normalized):
+    env = make_env("stacked_blocks", normalize_observations=normalized)
+    env.reset(seed=0)
+    result = env.do_intervention({"stack_levels": 1, "max_level_width": 0.035})
+    assert result.success
+    obs = result.observation
+    assert obs[ROBOT] != 0 and not obs[ROBOT + 17: ROBOT + 17 * 35].any()  # one tool, 34 empty tool slots
+    goals = ROBOT + 17 * 35
+    assert obs[goals] != 0 and not obs[goals + 11:].any()
+    assert env.observation_space.contains(obs)
+
+
+def test_obstacles_come_and_go_and_stay_with_new_walls(make_env):
+    env = make_env("creative_stacked_blocks", normalize_observations=False)
+    env.reset(seed=2)
+    slots = ROBOT + 17 * 32 + 11 * 8
+    result = env.do_intervention({"number_of_obstacles": 3})
+    assert result.success and list(result.observation[slots::11]) == [10.0, 10.0, 10.0, 0.0, 0.0]
+    positions = [env.stage.objects[f"obstacle_{k}"].position for k in (1, 2, 3)]
+    measure = env.task.measure(env._read_state())
+    cube = np.array([[p - 0.005 for p in pos] + [p + 0.005 for p in pos] for pos in positions]).reshape(3, 2, 3)
+    for hull in np.concatenate([measure.desired_goal, measure.achieved_goal]):
+        assert not np.any(np.all((cube[:, 0] < hull[1]) & (cube[:, 1] > hull[0]), axis=1))
+    assert env.do_intervention({"stack_levels": 4}).success
+    assert [env.stage.objects[f"obstacle_{k}"].position for k in (1, 2, 3)] == positions
+    assert env.do_intervention({"number_of_obstacles": 1}).success
+    assert names(env, "obstacle_") == ["obstacle_1"]
+    obs, _ = env.reset()
+    assert not obs[slots:].any() and len(names(env, "tool_")) == 24
+
+
+def test_tools_on_their_goals_give_full_success(make_env):
+    env = make_env("stacked_blocks")
+    env.reset(seed=0)
+    assert env.do_intervention({"stack_levels": 2, "wall_seed": 0.3}).success
+    goals = {n: env.stage.objects[n] for n in names(env, "goal_")}
+    moves = {f"tool_{n[5:]}": {"cartesian_position": list(g.position), "orientation": [0.0, 0.0, 0.0, 1.0]}
+             for n, g in goals.items()}
+    assert env.do_intervention(moves, check_bounds=False).success
+    assert env.task.measure(env._read_state()).fractional_success == pytest.approx(1.0)
+    hold = env.normalize_action(np.array(env.robot.read_joints()[0])).astype(np.float32)
+    _, _, _, _, info = env.step(hold)
+    assert info["fractional_success"] > 0.9 and info["success"]
+
+
+@pytest.mark.parametrize("task", FAMILIES)
+def test_building_is_fast(task):
+    start = time.perf_counter()
+    env = causalworld.CausalWorldEnv(task)
+    elapsed = time.perf_counter() - start
+    env.close()
+    print(f"{task}: built in {elapsed * 1000:.0f} ms")
+    assert elapsed < 1.0  # typically about 0.05-0.1 s
