@@ -148,7 +148,11 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
 
     # -- Gymnasium API ----------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
-        """Restore the starting state (bit-exact, without rebuilding) and return (obs, info)."""
+        """Start an episode from the starting state in a cleared physics world; returns (obs, info).
+
+        Every episode is bit-identical to the first episode of a freshly built env with the same
+        starting state, seed and actions.
+        """
         super().reset(seed=seed)
         self._rebuild_world()
         self._restore_state(self._start_state, everything=True)
