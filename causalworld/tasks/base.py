@@ -107,6 +107,8 @@ class Task:
     default_fractional_reward_weight: ClassVar[float] = 1.0
     success_threshold: ClassVar[float] = 0.9
     """Fractional success above which the episode counts as solved."""
+    default_joint_positions: ClassVar[tuple[float, ...]] = g.REST_POSE
+    """Starting joint positions (rad, 9) unless the ``joint_positions`` kwarg gives others."""
     solver_iterations: ClassVar[int] = 50
     """Bullet constraint-solver iterations per physics step (tall stacks need more to stand still)."""
 
@@ -144,7 +146,7 @@ class Task:
     def starting_joint_positions(self) -> tuple[float, ...]:
         """Joint positions (rad, 9) of the default starting state."""
         value = self.params.get("joint_positions")
-        return g.REST_POSE if value is None else as_vector("joint_positions", value, 9)
+        return self.default_joint_positions if value is None else as_vector("joint_positions", value, 9)
 
     def episode_seconds(self) -> float:
         """Default episode length (s): 10 s per rigid object (fixed ones included)."""

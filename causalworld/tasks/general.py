@@ -51,7 +51,7 @@ import numpy as np
 from causalworld.observations import RIGID, SILHOUETTE
 from causalworld.sim import geometry as g
 from causalworld.sim.stage import Stage
-from causalworld.tasks.base import GoalMeasure, SceneState, Task, as_vector
+from causalworld.tasks.base import GoalMeasure, SceneState, Task
 from causalworld.tasks.picking import OverlapMeter, check_mass
 from causalworld.tasks.structures import BlockSpec
 from causalworld.tasks.structures_general import general_goal, random_floor_poses
@@ -105,6 +105,7 @@ class GeneralTask(Task):
     """Rebuild the goal pile from the tool cubes."""
 
     name = "general"
+    default_joint_positions = g.RAISED_POSE
     defaults: Mapping[str, Any] = {
         "tool_block_mass": 0.08,
         "joint_positions": None,
@@ -129,10 +130,6 @@ class GeneralTask(Task):
         self.slots = max(MAX_SPACE_OBJECTS, self.count)
         self.starting_joint_positions()  # validates the kwarg early
         self._pending: set[str] = set()
-
-    def starting_joint_positions(self) -> tuple[float, ...]:
-        value = self.params.get("joint_positions")
-        return g.RAISED_POSE if value is None else as_vector("joint_positions", value, 9)
 
     def episode_seconds(self) -> float:
         return SECONDS_PER_BLOCK * self.initial_count

@@ -196,6 +196,7 @@ class TowersTask(Task):
     """Rebuild the goal tower from the tool blocks."""
 
     name = "towers"
+    default_joint_positions = g.RAISED_POSE
     defaults: Mapping[str, Any] = {
         "tool_block_mass": 0.08,
         "number_of_blocks_in_tower": (1, 1, 5),
@@ -221,10 +222,6 @@ class TowersTask(Task):
         self.initial_blocks = math.prod(self.counts)
         self.starting_joint_positions()  # validates the kwarg early
         self._pending: set[str] = set()
-
-    def starting_joint_positions(self) -> tuple[float, ...]:
-        value = self.params.get("joint_positions")
-        return g.RAISED_POSE if value is None else as_vector("joint_positions", value, 9)
 
     def episode_seconds(self) -> float:
         return SECONDS_PER_BLOCK * self.initial_blocks
