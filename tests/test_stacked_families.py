@@ -117,10 +117,11 @@ def test_default_and_sampled_walls_stand(make_env, task):
 # -- task variables -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("task", FAMILIES)
 def test_regeneration_is_reproducible_from_the_seed(make_env, task):
-    def scene(seed):
+    def scene(seed, starting=False):
         env = make_env(task, normalize_observations=False)
         env.reset(seed=seed)
-        result = env.do_intervention({"stack_levels": 4, "max_level_width": 0.1})
+        change = {"stack_levels": 4, "max_level_width": 0.1}
+        result = env.set_starting_state(change) if starting else env.do_intervention(change)
         assert result.success, result.reasons
         return result.observation, env
 
@@ -128,6 +129,10 @@ def test_regeneration_is_reproducible_from_the_seed(make_env, task):
     b, _ = scene(3)
     c, _ = scene(4)
     assert np.array_equal(a, b) and not np.array_equal(a, c)
+    d, _ = scene(3, starting=True)
+    e, _ = scene(3, starting=True)
+    f, _ = scene(4, starting=True)
+    assert np.array_equal(d, e) and not np.array_equal(d, f)
     assert env.variables["stack_levels"].read() == 4 and 0.0 < env.variables["wall_seed"].read() < 1.0
     first, _ = env.reset()  # back to the default scene
     assert len(names(env, "tool_")) == env.task.default_tools

@@ -81,6 +81,9 @@ class WallTask(Task):
     """Task variable -> ((low, high) in A, (low, high) in B); integer highs are inclusive."""
     max_obstacles: ClassVar[int] = 0
     solver_iterations = 200
+    """Measured on the default 35-block wall left alone: the farthest block moves 181 mm in 60 s with
+    50 iterations (it collapses), 21.5 mm with 100 and 7 mm with 200; random play runs about 3x
+    slower than with 50 (resting scenes cost the same: the solver stops early)."""
 
     # -- subclass hooks -----------------------------------------------------------------------
     def structure(self, rng: np.random.Generator | None, key: WallKey) -> tuple[list[BlockSpec], list[BlockSpec]]:
@@ -102,7 +105,7 @@ class WallTask(Task):
         self.default_key = WallKey(levels, min_size, width, 0.0)
         self._tips = tip_positions(self.starting_joint_positions())
         self._default = self._design(self.default_key)  # raises ValueError on a wall that cannot exist
-        n_tools = sum(not p.silhouette for p in self._default)
+        n_tools = sum(not piece.silhouette for piece in self._default)
         self.default_tools = n_tools
         sp = self.spaces  # the most blocks: most levels, smallest blocks, widest levels of kwargs and spaces
         top = (max(levels, int(sp["stack_levels"][0][1]), int(sp["stack_levels"][1][1])),
