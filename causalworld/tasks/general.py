@@ -52,7 +52,7 @@ from causalworld.observations import RIGID, SILHOUETTE
 from causalworld.sim import geometry as g
 from causalworld.sim.stage import Stage
 from causalworld.tasks.base import GoalMeasure, SceneState, Task
-from causalworld.tasks.picking import OverlapMeter, check_mass
+from causalworld.tasks.block_helpers import OverlapMeter, check_mass
 from causalworld.tasks.structures import BlockSpec
 from causalworld.tasks.structures_general import general_goal, random_floor_poses
 from causalworld.tasks.towers import (

@@ -32,7 +32,7 @@ import numpy as np
 from causalworld.observations import RIGID
 from causalworld.sim.stage import Stage
 from causalworld.tasks.base import GoalMeasure, SceneState, Task, box_hull
-from causalworld.tasks.picking import check_mass
+from causalworld.tasks.block_helpers import check_mass
 from causalworld.tasks.structures import BlockSpec
 from causalworld.tasks.towers import SceneObjects, tool_names
 

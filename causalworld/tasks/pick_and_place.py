@@ -59,7 +59,7 @@ from causalworld.tasks.base import (
     orientation_error,
     rotation_vector_quaternion,
 )
-from causalworld.tasks.picking import (
+from causalworld.tasks.block_helpers import (
     OverlapMeter,
     check_mass,
     check_position,

@@ -56,7 +56,7 @@ from causalworld.tasks.base import (
     quaternion_matrix,
     rotation_vector_quaternion,
 )
-from causalworld.tasks.picking import (
+from causalworld.tasks.block_helpers import (
     OverlapMeter,
     check_mass,
     check_position,

@@ -62,7 +62,7 @@ from causalworld.sim import geometry as g
 from causalworld.sim.objects import Block
 from causalworld.sim.stage import Stage
 from causalworld.tasks.base import GoalMeasure, SceneState, Task, as_vector, box_hull, yaw_quaternion
-from causalworld.tasks.picking import OverlapMeter, check_mass
+from causalworld.tasks.block_helpers import OverlapMeter, check_mass
 from causalworld.tasks.structures import BlockSpec, towers_goal, towers_start_layout
 from causalworld.variables import TASK, CausalVariable, as_bounds
 
