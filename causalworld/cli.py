@@ -1,149 +1,40 @@
-"""The ``causalworld`` command.
-
-``causalworld demo`` runs short episodes of the reaching and pushing tasks with reference agents
-and writes what happened to a JSON file and a Markdown report.
-"""
+"""The ``causalworld`` command: one sub-command per module of :mod:`causalworld.commands`."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
+import importlib
+import pkgutil
 import sys
-import tempfile
-import time
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from types import ModuleType
 
-import numpy as np
-
-from causalworld import __version__
-from causalworld.agents import RandomAgent, ReachingSolver
-from causalworld.env import CausalWorldEnv
+from causalworld import __version__, commands
 
 
-def run_episode(env: CausalWorldEnv, agent, seed: int) -> dict[str, Any]:
-    """Run one full episode; returns its return, fractional success, success and speed."""
-    agent.reset()
-    obs, info = env.reset(seed=seed)
-    total, fractions, start = 0.0, [], time.perf_counter()
-    truncated = False
-    while not truncated:
-        obs, reward, _, truncated, info = env.step(agent(obs))
-        total += reward
-        fractions.append(info["fractional_success"])
-    elapsed = time.perf_counter() - start
-    return {
-        "seed": seed,
-        "steps": len(fractions),
-        "return": total,
-        "mean_fractional_success": float(np.mean(fractions)),
-        "last_fractional_success": fractions[-1],
-        "success": bool(info["success"]),
-        "steps_per_second": len(fractions) / elapsed,
-    }
+def command_modules() -> list[ModuleType]:
+    """The sub-command modules, in alphabetical order of their module names."""
+    names = sorted(info.name for info in pkgutil.iter_modules(commands.__path__) if not info.name.startswith("_"))
+    return [importlib.import_module(f"causalworld.commands.{name}") for name in names]
 
 
-DEMO_RUNS = (
-    ("reaching", "ik_solver", {"action_mode": "end_effector_positions"}),
-    ("reaching", "random", {}),
-    ("pushing", "random", {}),
-)
-"""(task, agent, env kwargs) of the demo runs."""
-
-
-def demo(out_dir: Path, episodes: int, seed: int) -> dict[str, Any]:
-    """Run the demo and write ``demo.json`` and ``report.md`` into ``out_dir``."""
-    runs = []
-    for task, agent_name, kwargs in DEMO_RUNS:
-        env = CausalWorldEnv(task, **kwargs)
-        try:
-            agent = ReachingSolver(env) if agent_name == "ik_solver" else RandomAgent(env, seed)
-            results = [run_episode(env, agent, seed + k) for k in range(episodes)]
-        finally:
-            env.close()
-        runs.append({"task": task, "agent": agent_name, "env_kwargs": kwargs, "episodes": results})
-        summary = _summary(results)
-        print(
-            f"{task:<9} {agent_name:<10} episodes={episodes} success_rate={summary['success_rate']:.2f} "
-            f"last_fractional_success={summary['last_fractional_success']:.3f} "
-            f"return={summary['return']:.2f} steps/s={summary['steps_per_second']:.0f}"
-        )
-    report = {
-        "causalworld_version": __version__,
-        "python": platform.python_version(),
-        "seed": seed,
-        "runs": runs,
-    }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomically(out_dir / "demo.json", json.dumps(report, indent=2))
-    _write_atomically(out_dir / "report.md", _markdown(report))
-    return report
-
-
-def _summary(results: Sequence[dict[str, Any]]) -> dict[str, float]:
-    keys = ("return", "mean_fractional_success", "last_fractional_success", "steps_per_second")
-    summary = {key: float(np.mean([r[key] for r in results])) for key in keys}
-    summary["success_rate"] = float(np.mean([r["success"] for r in results]))
-    return summary
-
-
-def _markdown(report: dict[str, Any]) -> str:
-    lines = [
-        "# causalworld demo",
-        "",
-        f"causalworld {report['causalworld_version']}, Python {report['python']}, seed {report['seed']}.",
-        "",
-        "| task | agent | episodes | success rate | mean fractional success | last fractional success "
-        "| return | env steps/s |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for run in report["runs"]:
-        s = _summary(run["episodes"])
-        lines.append(
-            f"| {run['task']} | {run['agent']} | {len(run['episodes'])} | {s['success_rate']:.2f} "
-            f"| {s['mean_fractional_success']:.3f} | {s['last_fractional_success']:.3f} | {s['return']:.2f} "
-            f"| {s['steps_per_second']:.0f} |"
-        )
-    lines += [
-        "",
-        "Fractional success is the overlap of block and goal (pushing) or 1 at a mean fingertip error",
-        "of 1 cm falling to 0 at 3 cm (reaching); success is above 0.9 overlap or under 1 cm error.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename: never a half-written file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``causalworld`` command with every sub-command."""
+    parser = argparse.ArgumentParser(prog="causalworld", description="causalworld: the CausalWorld benchmark")
+    parser.add_argument("--version", action="version", version=f"causalworld {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for module in command_modules():
+        sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(sub)
+        sub.set_defaults(_module=module, _parser=sub)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``causalworld`` command."""
-    parser = argparse.ArgumentParser(prog="causalworld", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"causalworld {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo_parser = commands.add_parser("demo", help="run short reaching and pushing episodes and write a report")
-    demo_parser.add_argument("--out", type=Path, default=Path("demo_report"), help="output folder")
-    demo_parser.add_argument("--episodes", type=int, default=2, help="episodes per run (default 2)")
-    demo_parser.add_argument("--seed", type=int, default=0)
+    """Entry point of the ``causalworld`` command; returns the exit status."""
+    parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        if args.episodes < 1:
-            parser.error("--episodes must be at least 1")
-        demo(args.out, args.episodes, args.seed)
-        print(f"wrote {args.out / 'demo.json'} and {args.out / 'report.md'}")
-    return 0
+    return int(args._module.run(args, args._parser))
 
 
 if __name__ == "__main__":
