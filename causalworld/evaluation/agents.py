@@ -1,0 +1,231 @@
+"""Agents for evaluation: what ``evaluate`` accepts and how it seeds them per episode.
+
+An agent is one of:
+
+* a callable from observation to action, optionally with ``reset()`` (called before every
+  episode; when it accepts a ``seed`` keyword it gets the episode's agent seed, so its
+  randomness is reproducible whatever process runs the episode);
+* a stable-baselines3 model (anything with ``predict(obs, deterministic=...)``), used
+  deterministically;
+* a name: ``"random"`` (:class:`RandomPolicy`), ``"scripted"`` (the task's scripted policy from
+  :mod:`causalworld.baselines`), or the path of a stable-baselines3 ``.zip`` file.
+
+Names and paths are built inside each worker, next to its env; objects are copied to workers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+SB3_ALGORITHMS = ("PPO", "SAC", "TD3", "A2C", "DDPG", "DQN")
+"""stable-baselines3 classes tried, in order, when a model file does not name its algorithm."""
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """A callable agent: observation -> action (``reset`` is optional)."""
+
+    def __call__(self, observation: np.ndarray) -> np.ndarray:
+        """The action for ``observation``."""
+
+
+class RandomPolicy:
+    """Uniform random actions in a Box action space, reseeded by ``reset(seed=...)`` every episode."""
+
+    def __init__(self, action_space: Any, seed: int = 0) -> None:
+        self.low = np.asarray(action_space.low, dtype=np.float64)
+        self.high = np.asarray(action_space.high, dtype=np.float64)
+        self.dtype = action_space.dtype
+        self.rng = np.random.default_rng(seed)
+
+    def reset(self, seed: int | None = None) -> None:
+        """Start an episode; a given seed restarts the generator."""
+        if seed is not None:
+            self.rng = np.random.default_rng(seed)
+
+    def __call__(self, observation: np.ndarray) -> np.ndarray:
+        """A random action (the observation is ignored)."""
+        return self.rng.uniform(self.low, self.high).astype(self.dtype)
+
+
+class EpisodeAgent:
+    """Adapts any accepted agent object to ``reset(seed)`` and ``act(obs)``."""
+
+    def __init__(self, agent: Any) -> None:
+        self.agent = agent
+        self.is_model = hasattr(agent, "predict") and not callable(agent)
+        if not self.is_model and not callable(agent):
+            raise TypeError(f"an agent is a callable obs -> action or a stable-baselines3 model, "
+                            f"got {type(agent).__name__}")
+        reset = getattr(agent, "reset", None)
+        self._reset = reset if callable(reset) else None
+        self._reset_takes_seed = self._reset is not None and _accepts_seed(self._reset)
+
+    def reset(self, seed: int) -> None:
+        """Prepare for an episode; the agent's own ``reset`` gets the seed when it accepts one."""
+        if self.is_model:
+            return
+        if self._reset_takes_seed:
+            self._reset(seed=seed)
+        elif self._reset is not None:
+            self._reset()
+
+    def act(self, observation: np.ndarray) -> np.ndarray:
+        """The agent's action for ``observation``."""
+        if self.is_model:
+            action, _ = self.agent.predict(observation, deterministic=True)
+            return np.asarray(action)
+        return np.asarray(self.agent(observation))
+
+
+def _accepts_seed(function: Callable[..., Any]) -> bool:
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+    return "seed" in parameters or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+
+
+def build_agent(spec: Any, env: Any) -> EpisodeAgent:
+    """An :class:`EpisodeAgent` from an agent object or a name (``"random"``, ``"scripted"``, a ``.zip`` path).
+
+    Raises:
+        ValueError: an unknown name, or a file that is not a stable-baselines3 model.
+        FileNotFoundError: a model path that does not exist.
+        ImportError: ``"scripted"`` or a model path without the packages they need.
+    """
+    if isinstance(spec, Path):
+        spec = str(spec)
+    if not isinstance(spec, str):
+        return EpisodeAgent(spec)
+    if spec == "random":
+        return EpisodeAgent(RandomPolicy(env.action_space))
+    if spec == "scripted":
+        return EpisodeAgent(scripted_policy(env.unwrapped.task_name, env.unwrapped))
+    if spec.endswith(".zip") or "/" in spec or Path(spec).suffix:
+        model = load_sb3_model(spec)
+        if "goal_env" in training_record(spec).get("wrappers", []):
+            return EpisodeAgent(GoalConditionedModel(model, env))
+        return EpisodeAgent(model)
+    raise ValueError(f"unknown agent {spec!r}: use 'random', 'scripted' or the path of a stable-baselines3 .zip")
+
+
+TRAINED_ENV_KEYS = ("skip_frame", "action_mode", "normalize_observations", "normalize_actions", "observation_mode")
+"""Environment settings a trained model depends on; evaluation takes them from the model's ``config.json``."""
+
+
+def training_record(path: str | Path) -> dict[str, Any]:
+    """The ``config.json`` that ``causalworld train`` wrote next to a model file, or {} if there is none.
+
+    Raises:
+        ValueError: the file exists but is not a JSON object.
+    """
+    record_path = Path(path).with_name("config.json")
+    if not record_path.is_file():
+        return {}
+    try:
+        record = json.loads(record_path.read_text())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"{record_path}: not a valid training record ({error})") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"{record_path}: a training record must be a JSON object")
+    return record
+
+
+def trained_env_kwargs(path: str | Path) -> dict[str, Any]:
+    """The env settings (:data:`TRAINED_ENV_KEYS`) a model at ``path`` was trained with, from its record."""
+    env_kwargs = training_record(path).get("env_kwargs", {})
+    return {key: env_kwargs[key] for key in TRAINED_ENV_KEYS if isinstance(env_kwargs, dict) and key in env_kwargs}
+
+
+class GoalConditionedModel:
+    """A model trained on :class:`causalworld.wrappers.GoalEnvWrapper` (HER), acting on flat observations."""
+
+    def __init__(self, model: Any, env: Any) -> None:
+        from causalworld.wrappers import GoalEnvWrapper
+
+        self.model = model
+        self.view = GoalEnvWrapper(env)
+
+    def __call__(self, observation: np.ndarray) -> np.ndarray:
+        """The model's deterministic action for the live scene whose flat observation is ``observation``."""
+        action, _ = self.model.predict(self.view.observation_from_env(observation), deterministic=True)
+        return np.asarray(action)
+
+
+def scripted_policy(task: str, env: Any = None) -> Any:
+    """The scripted policy of ``task`` (bound to ``env`` if given) from :mod:`causalworld.baselines`.
+
+    The baselines are imported only when asked for. Raises ImportError when they are unavailable and
+    ValueError for a task they have no policy for.
+    """
+    try:
+        baselines = importlib.import_module("causalworld.baselines")
+        factory = baselines.scripted_policy
+    except (ImportError, AttributeError) as error:
+        raise ImportError(f"the scripted agent needs causalworld.baselines.scripted_policy, which is not "
+                          f"available in this installation ({error})") from None
+    return factory(task, env)
+
+
+def load_sb3_model(path: str | Path) -> Any:
+    """Load a stable-baselines3 model file, reading its algorithm from the file when it names one.
+
+    The algorithm comes from the policy class's module recorded in the zip (``stable_baselines3.ppo...``);
+    otherwise each of :data:`SB3_ALGORITHMS` is tried.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"agent model file not found: {path}")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"{path} is not a stable-baselines3 model (not a .zip file)")
+    try:
+        sb3 = importlib.import_module("stable_baselines3")
+    except ImportError:
+        raise ImportError("loading a model file needs stable-baselines3: "
+                          "pip install 'causalworld[baselines]'") from None
+    named = _algorithm_in_zip(path)
+    candidates = [named] if named else list(SB3_ALGORITHMS)
+    errors = []
+    for name in candidates:
+        cls = getattr(sb3, name, None)
+        if cls is None:
+            continue
+        try:
+            # Playing needs no replay buffer; dropping its class lets HER models load without their env.
+            return cls.load(str(path), device="cpu", custom_objects=_PLAY_ONLY)
+        except Exception as error:  # noqa: BLE001 - each algorithm refuses the others' files its own way
+            errors.append(f"{name}: {type(error).__name__}: {error}")
+    raise ValueError(f"{path}: no stable-baselines3 algorithm could load it ({'; '.join(errors) or 'none tried'})")
+
+
+_PLAY_ONLY = {"replay_buffer_class": None, "replay_buffer_kwargs": {}}
+
+
+def _algorithm_in_zip(path: Path) -> str | None:
+    """The algorithm class name recorded in an SB3 zip, e.g. "PPO", or None."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            data = json.loads(archive.read("data"))
+    except (KeyError, ValueError, OSError):
+        return None
+    module = str(data.get("policy_class", {}).get("__module__", ""))
+    parts = module.split(".")
+    if len(parts) >= 2 and parts[0] == "stable_baselines3":
+        name = parts[1].upper()
+        return name if name in SB3_ALGORITHMS else None
+    return None
+
+
+__all__ = [
+    "EpisodeAgent", "GoalConditionedModel", "Policy", "RandomPolicy", "build_agent", "load_sb3_model",
+    "scripted_policy", "trained_env_kwargs", "training_record",
+]

@@ -1,0 +1,58 @@
+"""A short Markdown report of an evaluation: settings, one table of scores, the charts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from causalworld.evaluation.metrics import LAST_STEPS, METRICS
+from causalworld.evaluation.results import EvaluationResult
+from causalworld.io_utils import write_text_atomically
+
+SHORT = {
+    "full_integrated_fractional_success": "full integrated FS",
+    "last_integrated_fractional_success": f"last {LAST_STEPS} steps FS",
+    "last_fractional_success": "last FS",
+    "success": "success rate",
+    "return": "return",
+}
+"""Column headers (FS: fractional success)."""
+
+
+def markdown_report(result: EvaluationResult, images: Sequence[str] = ()) -> str:
+    """The report as Markdown text; ``images`` are paths (relative to the report) of charts to show."""
+    run = result.run
+    lines = [
+        f"# Evaluation: {result.agent} on {result.task}",
+        "",
+        f"{result.episodes} episode(s) per protocol, seed {result.seed}, env kwargs `{result.env_kwargs or {}}`; "
+        f"backend {run.get('backend', '?')} with {run.get('workers', '?')} worker(s), "
+        f"{run.get('seconds', float('nan')):.1f} s.",
+        "",
+        "Mean ± standard deviation over episodes. FS: fractional success (0-1); the last-steps FS averages "
+        f"exactly the last {LAST_STEPS} steps; success rate: share of episodes successful at their last step; "
+        "return in the env's reward units.",
+        "",
+        "| protocol | changes | space | " + " | ".join(SHORT[m] for m in METRICS) + " | refused |",
+        "|---|---|---|" + "---|" * len(METRICS) + "---|",
+    ]
+    scores = result.scores()
+    for p in result.protocols:
+        s = scores[p.name]
+        cells = [f"{s[f'mean_{m}']:.3f} ± {s[f'std_{m}']:.3f}" for m in METRICS]
+        lines.append(f"| {p.name} | {p.protocol['label']} | {p.protocol['space']} | " + " | ".join(cells)
+                     + f" | {p.refused} |")
+    lines += ["", "*refused*: episodes whose protocol intervention was refused on every draw; they ran the "
+              "default scene.", ""]
+    for image in images:
+        lines += [f"![{Path(image).stem}]({image})", ""]
+    return "\n".join(lines)
+
+
+def write_report(result: EvaluationResult, path: str | os.PathLike[str], images: Sequence[str] = ()) -> Path:
+    """Write :func:`markdown_report` to ``path`` atomically; returns the path."""
+    return write_text_atomically(path, markdown_report(result, images))
+
+
+__all__ = ["markdown_report", "write_report"]
