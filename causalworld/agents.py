@@ -1,16 +1,16 @@
 """Simple reference agents: a seeded random agent and a privileged reaching solver.
 
 An agent is a callable from observation to action with a ``reset()`` method called at the start
-of every episode. These two serve the demo and the tests; the scripted solvers of the other
-tasks live in ``causalworld.baselines``.
+of every episode. These two serve the demo and the tests; the scripted solvers of every task
+family live in :mod:`causalworld.baselines` (``scripted_policy(task, env)``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from causalworld.baselines.scripted_policies import ScriptedReaching
 from causalworld.env import CausalWorldEnv
-from causalworld.sim.kinematics import inverse_kinematics
 
 
 class RandomAgent:
@@ -29,30 +29,12 @@ class RandomAgent:
         return self.rng.uniform(self.low, self.high).astype(np.float32)
 
 
-class ReachingSolver:
+class ReachingSolver(ScriptedReaching):
     """Reaching with privileged goal positions: commands the goals as fingertip targets.
 
-    Works in every action mode: the targets are turned into joint positions by inverse
-    kinematics when the env expects joint positions.
+    Works with end-effector and joint-position actions (inverse kinematics in joint mode), raw or
+    normalized. The same policy as ``causalworld.baselines.scripted_policy("reaching", env)``.
     """
 
     def __init__(self, env: CausalWorldEnv) -> None:
-        if env.task_name != "reaching":
-            raise ValueError(f"ReachingSolver drives the reaching task, not {env.task_name!r}")
-        if env.action_mode == "joint_torques":
-            raise ValueError("ReachingSolver needs action_mode 'joint_positions' or 'end_effector_positions'")
-        self.env = env
-
-    def reset(self) -> None:
-        """Nothing to forget between episodes."""
-
-    def __call__(self, observation: np.ndarray) -> np.ndarray:
-        """The action that sends each fingertip to its goal."""
-        env = self.env
-        raw = env.denormalize_observation(observation) if env.normalize_observations else observation
-        goals = np.asarray(raw[28:37], dtype=np.float64)
-        if env.action_mode == "end_effector_positions":
-            command = goals
-        else:
-            command = np.asarray(env.robot.holding_target(inverse_kinematics(goals, raw[1:10])))
-        return (env.normalize_action(command) if env.normalize_actions else command).astype(np.float32)
+        super().__init__(env)

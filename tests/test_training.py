@@ -1,0 +1,118 @@
+"""Training configurations and short stable-baselines3 runs for every algorithm."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("stable_baselines3")
+pytest.importorskip("yaml")
+
+from causalworld import CausalWorldEnv  # noqa: E402
+from causalworld.baselines.config import (  # noqa: E402
+    ALGORITHMS,
+    ConfigError,
+    hyperparams_dir,
+    load_config,
+    load_file,
+)
+from causalworld.baselines.training import train, with_overrides  # noqa: E402
+from causalworld.registration import ENV_IDS  # noqa: E402
+
+TINY = {"policy_kwargs": {"net_arch": [16, 16]}}
+TINY_BY_ALGO = {
+    "ppo": {**TINY, "n_steps": 128, "batch_size": 64, "n_epochs": 1},
+    "sac": {**TINY, "learning_starts": 100, "batch_size": 32, "buffer_size": 5000},
+    "td3": {**TINY, "learning_starts": 100, "batch_size": 32, "buffer_size": 5000},
+    "her-sac": {**TINY, "learning_starts": 100, "batch_size": 32, "buffer_size": 5000},
+}
+
+
+@pytest.mark.parametrize("algo", ALGORITHMS)
+def test_yaml_files_parse_name_registered_ids_and_build_their_envs(algo):
+    data = load_file(hyperparams_dir() / f"{algo}.yml")
+    assert set(data) <= set(ENV_IDS)
+    assert {"CausalWorld-Pushing", "CausalWorld-Picking", "CausalWorld-PickAndPlace", "CausalWorld-Stacking2"} <= set(
+        data
+    )
+    for env_id in data:
+        config = load_config(algo, env_id)
+        env = CausalWorldEnv(ENV_IDS[env_id]["task"], **config.env_kwargs)  # dense weights match the terms
+        env.close()
+
+
+def test_paper_values_are_translated_to_sb3_names():
+    ppo = load_config("ppo", "pushing")
+    assert (ppo.n_envs, ppo.n_timesteps, ppo.checkpoint_freq) == (20, 100_000_000, 2_000_000)
+    assert ppo.hyperparams["n_steps"] * ppo.n_envs == 120_000
+    assert ppo.hyperparams["n_steps"] * ppo.n_envs // ppo.hyperparams["batch_size"] == 40
+    assert ppo.hyperparams["policy_kwargs"] == {"net_arch": [256, 256], "activation_fn": "tanh"}
+    sac = load_config("sac", "CausalWorld-Picking")
+    assert (sac.hyperparams["gamma"], sac.hyperparams["tau"], sac.hyperparams["batch_size"]) == (0.95, 0.001, 256)
+    assert sac.env_kwargs["dense_reward_weights"] == [250, 0, 125, 0, 750, 0, 0, 0.005]
+    td3 = load_config("td3", "stacking2")
+    assert (td3.hyperparams["gamma"], td3.action_noise_sigma, td3.hyperparams["buffer_size"]) == (0.96, 0.1, 500_000)
+    for algo in ALGORITHMS:
+        assert load_config(algo, "pick_and_place").env_kwargs["skip_frame"] == 3
+
+
+def test_bad_configuration_requests_are_refused_by_name(tmp_path):
+    with pytest.raises(ConfigError, match="unknown algorithm 'a2c'"):
+        load_config("a2c", "pushing")
+    with pytest.raises(ConfigError, match="unknown task 'juggling'"):
+        load_config("ppo", "juggling")
+    (tmp_path / "ppo.yml").write_text("CausalWorld-Juggling:\n  policy: MlpPolicy\n")
+    with pytest.raises(ConfigError, match="not a registered ID"):
+        load_config("ppo", "pushing", tmp_path)
+    (tmp_path / "ppo.yml").write_text(
+        "CausalWorld-Pushing:\n  policy: MlpPolicy\n  n_envs: 0\n  n_timesteps: 10\n  checkpoint_freq: 5\n"
+    )
+    with pytest.raises(ConfigError, match="n_envs"):
+        load_config("ppo", "pushing", tmp_path)
+    with pytest.raises(ConfigError, match="n_timesteps"):
+        with_overrides(load_config("ppo", "pushing"), n_timesteps=-5)
+
+
+@pytest.mark.parametrize("algo", ALGORITHMS)
+def test_each_algorithm_trains_saves_reloads_and_evaluates(algo, tmp_path):
+    config = with_overrides(
+        load_config(algo, "reaching"),
+        n_timesteps=600,
+        n_envs=1,
+        hyperparams=TINY_BY_ALGO[algo],
+        env_kwargs={"max_episode_length": 50},
+    )
+    curriculum = "goal" if algo in ("sac", "her-sac") else "none"
+    run = train(config, tmp_path, curriculum=curriculum, seed=3, eval_freq=300, eval_episodes=2, progress=False)
+    assert run.model_path.is_file()
+    saved = json.loads((tmp_path / "config.json").read_text())
+    assert saved["algo"] == algo and saved["curriculum"] == curriculum and saved["num_timesteps"] >= 600
+    history = json.loads((tmp_path / "evaluations.json").read_text())
+    assert [entry["timesteps"] for entry in history] == sorted({entry["timesteps"] for entry in history})
+    assert len(history) >= 2 and all(0.0 <= entry["success_rate"] <= 1.0 for entry in history)
+    assert (tmp_path / "learning_curve.png").stat().st_size > 0
+    assert any((tmp_path / "checkpoints").iterdir()) or config.checkpoint_freq > 600
+    from causalworld.evaluation import evaluate
+
+    result = evaluate(str(run.model_path), "reaching", protocols=["P0"], episodes=1,
+                      env_kwargs={"max_episode_length": 20})
+    assert result.env_kwargs["skip_frame"] == 3 and result.env_kwargs["max_episode_length"] == 20
+    assert result.protocols[0].episodes[0].steps == 20
+
+
+def test_cli_train_writes_a_model_the_evaluation_can_load(tmp_path):
+    from causalworld import cli
+
+    code = cli.main(
+        [
+            "train", "--task", "reaching", "--algo", "ppo", "--timesteps", "256", "--n-envs", "1",
+            "--set", "n_steps=128", "--set", "batch_size=64", "--set", "policy_kwargs={net_arch: [8]}",
+            "--env", "max_episode_length=40", "--eval-episodes", "1", "--no-progress", "--out", str(tmp_path),
+        ]
+    )
+    assert code == 0
+    saved = json.loads((tmp_path / "config.json").read_text())
+    assert saved["env_kwargs"]["max_episode_length"] == 40 and saved["hyperparams"]["n_steps"] == 128
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--task", "pushing", "--set", "novalue", "--out", str(tmp_path)])
