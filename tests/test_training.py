@@ -116,3 +116,28 @@ def test_cli_train_writes_a_model_the_evaluation_can_load(tmp_path):
     assert saved["env_kwargs"]["max_episode_length"] == 40 and saved["hyperparams"]["n_steps"] == 128
     with pytest.raises(SystemExit):
         cli.main(["train", "--task", "pushing", "--set", "novalue", "--out", str(tmp_path)])
+
+
+def test_grid_on_ray_gives_the_same_scores_as_locally(tmp_path):
+    ray = pytest.importorskip("ray")
+    from causalworld.baselines.grid import plan_grid, run_grid
+
+    with pytest.raises(ConfigError, match="unknown or missing algorithm"):
+        plan_grid(["ppo", "a3c"], ["none"], [0])
+    with pytest.raises(ConfigError, match="seeds"):
+        plan_grid(["ppo"], ["none"], [1, 1])
+    settings = dict(
+        timesteps=128, n_envs=1, hyperparams={"n_steps": 64, "batch_size": 32, "policy_kwargs": {"net_arch": [8]}},
+        env_kwargs={"max_episode_length": 30}, eval_episodes=1, protocols=["P0", "P5"], episodes=1,
+        evaluation_env_kwargs={"max_episode_length": 15},
+    )
+    local = run_grid("reaching", tmp_path / "local", ["ppo"], ["none", "goal"], [0], backend="local", **settings)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        remote = run_grid("reaching", tmp_path / "ray", ["ppo"], ["none", "goal"], [0], backend="ray", **settings)
+    finally:
+        ray.shutdown()
+    assert [r["label"] for r in local["runs"]] == ["PPO(0)", "PPO(1)"]
+    assert [r["scores"] for r in local["runs"]] == [r["scores"] for r in remote["runs"]]
+    report = (tmp_path / "ray" / "report.md").read_text()
+    assert "| PPO(1) | 1 |" in report and (tmp_path / "ray" / "ppo_goal_s0" / "model.zip").is_file()
