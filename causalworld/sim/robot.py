@@ -208,10 +208,17 @@ class TriFinger:
         return pybullet.getDynamicsInfo(self.body, self.link_indices[(finger, link)], physicsClientId=self.client)[0]
 
     def set_link_mass(self, finger: str, link: int, mass: float) -> None:
-        """Set the mass (kg) of a link; its inertia scales with it (same shape, same density)."""
+        """Set the mass (kg) of a link; its inertia scales with it (same shape, same density).
+
+        A principal moment of zero (the lower link is described as a thin rod) is raised to 1e-6 of
+        the largest: PyBullet's inverse dynamics (the gravity feed-forward) refuses inertias that
+        meet the triangle inequality only with equality once rounding tips them over.
+        """
         index = self.link_indices[(finger, link)]
         default_mass, default_inertia = self._default_inertials[(finger, link)]
         inertia = [v * (float(mass) / default_mass) for v in default_inertia]
+        floor = 1e-6 * max(inertia)
+        inertia = [max(v, floor) for v in inertia]
         pybullet.changeDynamics(
             self.body, index, mass=float(mass), localInertiaDiagonal=inertia, physicsClientId=self.client
         )
