@@ -55,8 +55,8 @@ def test_report_lists_every_protocol(results):
 
 def test_cli_runs_end_to_end(tmp_path, capsys):
     out = tmp_path / "run"
-    status = main(["evaluate", "--task", "reaching", "--protocols", "P0,P12", "--episodes", "2", "--max-steps", "8",
-                   "--workers", "1", "--out", str(out), "--no-progress"])
+    status = main(["evaluate", "--task", "reaching", "--agent", "random", "--protocols", "P0,P12", "--episodes", "2",
+                   "--max-steps", "8", "--workers", "1", "--out", str(out), "--no-progress"])
     assert status == 0
     result = EvaluationResult.load(out / "scores.json")
     assert result.task == "reaching" and [p.name for p in result.protocols] == ["P0", "P12"]
@@ -65,6 +65,15 @@ def test_cli_runs_end_to_end(tmp_path, capsys):
     assert (out / "radar_success.png").is_file() and (out / "bar_success.pdf").is_file()
     assert json.loads((out / "scores.json").read_text())["episodes"] == 2
     assert "random on reaching" in capsys.readouterr().out
+
+
+def test_cli_default_agent_is_scripted_where_the_task_has_one(tmp_path):
+    assert main(["evaluate", "--task", "pushing", "--protocols", "P0", "--episodes", "1", "--max-steps", "5",
+                 "--out", str(tmp_path / "p"), "--no-progress"]) == 0
+    assert EvaluationResult.load(tmp_path / "p" / "scores.json").agent == "scripted"
+    assert main(["evaluate", "--task", "towers", "--protocols", "P0", "--episodes", "1", "--max-steps", "5",
+                 "--out", str(tmp_path / "t"), "--no-progress"]) == 0
+    assert EvaluationResult.load(tmp_path / "t" / "scores.json").agent == "random"
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """``causalworld evaluate``: score an agent on a task's evaluation protocols.
 
 Writes ``scores.json`` (:class:`causalworld.evaluation.EvaluationResult`), radar and bar charts
-(PNG and PDF) and ``report.md`` into ``--out``. With no options it evaluates the random agent on
+(PNG and PDF) and ``report.md`` into ``--out``. With no options it evaluates the scripted agent on
 pushing, :data:`DEFAULT_EPISODES` episodes per protocol at full length (250 steps at skip 10).
 """
 
@@ -28,8 +28,9 @@ HELP = "evaluate an agent on a task's protocols; write scores.json, charts and r
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of ``causalworld evaluate``."""
     parser.add_argument("--task", default="pushing", help="task family (default pushing)")
-    parser.add_argument("--agent", default="random",
-                        help="'random', 'scripted' or the path of a stable-baselines3 model .zip (default random)")
+    parser.add_argument("--agent", default=None,
+                        help="'random', 'scripted' or the path of a stable-baselines3 model .zip "
+                             "(default: scripted where the task has a scripted policy, else random)")
     parser.add_argument("--protocols", default=None, help="comma-separated protocol names (default: all of the task)")
     parser.add_argument("--episodes", type=int, default=DEFAULT_EPISODES,
                         help=f"episodes per protocol (default {DEFAULT_EPISODES})")
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         protocols = get_protocols(args.task, _parse_protocols(args.protocols))
     except (ValueError, TypeError) as error:
         parser.error(str(error))
-    agent = args.agent
+    agent = args.agent or _default_agent(args.task)
     if agent not in ("random", "scripted") and not Path(agent).is_file():
         parser.error(f"--agent: {agent!r} is neither 'random', 'scripted' nor an existing model file")
     if agent == "scripted":
@@ -92,6 +93,15 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print(_summary_line(result))
     print(f"wrote {args.out / 'scores.json'}, {args.out / 'report.md'} and charts in {args.out}")
     return 0
+
+
+def _default_agent(task: str) -> str:
+    """``scripted`` where the task has a scripted policy, else ``random``."""
+    try:
+        from causalworld.baselines import SCRIPTED_TASKS
+    except ImportError:
+        return "random"
+    return "scripted" if task in SCRIPTED_TASKS else "random"
 
 
 def write_outputs(result, out_dir: Path) -> list[Path]:
