@@ -35,10 +35,19 @@ _MASSLESS = (
 )
 
 
+def _material(rgba) -> str:
+    """A material element named after its colour.
+
+    URDF parsers share materials by name, so one shared name would give every finger the colour defined last.
+    """
+    name = "rgba_" + "_".join(f"{v:g}" for v in rgba)
+    return f'\n      <material name="{name}"><color rgba="{_f(rgba)}"/></material>'
+
+
 def _shape(kind: str, xyz, geometry: str, rgba=None) -> str:
     material = ""
     if rgba is not None:
-        material = f'\n      <material name="c"><color rgba="{_f(rgba)}"/></material>'
+        material = _material(rgba)
     return (
         f'    <{kind}>\n      <origin xyz="{_f(xyz)}" rpy="0 0 0"/>\n'
         f"      <geometry>{geometry}</geometry>{material}\n    </{kind}>\n"
@@ -140,7 +149,7 @@ def stage_urdf() -> str:
         xyz = (centre_radius * math.cos(angle), centre_radius * math.sin(angle), z)
         size = _box((g.WALL_THICKNESS, side, g.WALL_HEIGHT))
         for kind in ("visual", "collision"):
-            material = f'\n      <material name="c"><color rgba="{_f(rgba)}"/></material>' if kind == "visual" else ""
+            material = _material(rgba) if kind == "visual" else ""
             body += (
                 f'    <{kind}>\n      <origin xyz="{_f(xyz)}" rpy="0 0 {angle:.17g}"/>\n'
                 f"      <geometry>{size}</geometry>{material}\n    </{kind}>\n"

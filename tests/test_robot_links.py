@@ -1,4 +1,4 @@
-"""Robot link masses: every value the spaces allow keeps the gravity feed-forward working."""
+"""Robot links: default colours as drawn, and masses that keep the gravity feed-forward working."""
 
 import numpy as np
 
@@ -23,5 +23,22 @@ def test_gravity_feed_forward_works_for_link_masses_drawn_together():
                 env.robot.set_link_mass(finger, link, rng.uniform(*bounds[(finger, link)]))
             torques = env.robot.gravity_torques(q)
             assert np.all(np.isfinite(torques))
+    finally:
+        env.close()
+
+
+def test_each_finger_is_drawn_in_its_own_default_colour():
+    """Regression: materials shared one name in the URDF, so every finger was drawn in the last colour."""
+    import pybullet
+
+    env = CausalWorldEnv("pushing")
+    env.reset(seed=0)
+    try:
+        rows = pybullet.getVisualShapeData(env.robot.body, physicsClientId=env.world.client)
+        drawn = {row[1]: row[7][:3] for row in rows}
+        for (finger, link), colour in env.robot.link_colors.items():
+            index = env.robot.link_indices[(finger, link)]
+            assert np.allclose(drawn[index], colour, atol=1e-6), (finger, link)
+        assert len({tuple(np.round(c, 3)) for c in env.robot.link_colors.values()}) == 3
     finally:
         env.close()
