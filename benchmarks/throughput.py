@@ -24,6 +24,7 @@ import numpy as np
 import pybullet
 
 import causalworld
+from causalworld.io_utils import write_text_atomically
 
 ORIGINAL_STEPS_PER_SECOND = {
     "CausalWorld-Reaching": 323,
@@ -118,8 +119,7 @@ def main() -> None:
     print("'in step': share of env step time inside stepSimulation (target: at least 50%).")
     print("Original figures are reference values measured on the original benchmark, not re-run here.")
     if args.json:
-        with open(args.json, "w") as stream:
-            json.dump(results, stream, indent=2)
+        write_text_atomically(args.json, json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import gymnasium as gym
@@ -10,11 +11,14 @@ import numpy as np
 from gymnasium.utils import EzPickle
 
 from causalworld.actions import JOINT_POSITIONS, JOINT_TORQUES, ActionMode
+from causalworld.env_args import check_env_args, check_task_kwargs
 from causalworld.env_interventions import InterventionMethods
 from causalworld.interventions import Interventions
 from causalworld.observation_writer import ObservationWriter
 from causalworld.observations import ObservationLayout, object_fields, robot_fields
-from causalworld.sim.cameras import SceneCamera
+from causalworld.pixels import PixelObserver, parse_camera_indices
+from causalworld.sim.cameras import RENDERER_CHOICES, SceneCamera, load_renderer
+from causalworld.sim.health import guard_step
 from causalworld.sim.kinematics import inverse_kinematics
 from causalworld.sim.robot import TriFinger
 from causalworld.sim.stage import Stage
@@ -26,7 +30,7 @@ from causalworld.world_io import save_world
 
 ENV_KWARGS = (
     "observation_mode", "action_mode", "skip_frame", "normalize_actions", "normalize_observations",
-    "max_episode_length", "render_mode", "scale_reward_by_dt",
+    "max_episode_length", "render_mode", "scale_reward_by_dt", "camera_indices", "renderer",
 )
 
 
@@ -35,7 +39,8 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
 
     Args:
         task: task family name ("reaching", "pushing").
-        observation_mode: "structured" (the flat vector of :mod:`causalworld.observations`).
+        observation_mode: "structured" (the flat vector of :mod:`causalworld.observations`) or "pixel"
+            (128x128 RGB images of the current scene and of the goal, see :mod:`causalworld.pixels`).
         action_mode: "joint_positions", "joint_torques" or "end_effector_positions" (:mod:`causalworld.actions`).
         skip_frame: physics steps of 1/250 s per env step (default 10, i.e. 25 Hz).
         normalize_actions: actions in [-1, 1] instead of raw units.
@@ -43,11 +48,20 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         max_episode_length: env steps per episode; default the task's length in seconds / dt.
         render_mode: None, "rgb_array" (headless 240x320 images) or "human" (PyBullet GUI).
         scale_reward_by_dt: multiply the reward by dt (s), as the original benchmark does.
+        camera_indices: pixel mode: which of the 3 cameras (0, 1, 2) to use, in order; default all.
+        renderer: "auto", "tiny" or "egl" (see :func:`causalworld.sim.cameras.load_renderer`); the one
+            in use is :attr:`renderer` ("tiny", "egl", "gui" in human mode, None when nothing renders).
         **task_kwargs: the task's own arguments (see the task module).
 
     Episodes never terminate; they are truncated after ``max_episode_length`` steps.
     ``info`` holds ``fractional_success``, ``success``, ``reward_terms`` (each weighted,
-    dt-scaled contribution; they sum to the reward), ``desired_goal`` and ``achieved_goal``.
+    dt-scaled contribution; they sum to the reward), ``desired_goal`` and ``achieved_goal``; on a step
+    where the simulation has blown up (huge velocities, NaN, a block through the floor or out of the
+    arena) also ``physics_warning``, a readable description (:mod:`causalworld.sim.health`).
+
+    Finite actions outside the action space are clipped into it (as Gymnasium users expect); actions
+    of the wrong shape or type, or with NaN or infinity, raise :class:`causalworld.actions.ActionError`
+    (a ValueError) and change nothing.
     """
 
     metadata = {"render_modes": ["human", "rgb_array"], "render_fps": 25}
@@ -63,11 +77,13 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         max_episode_length: int | None = None,
         render_mode: str | None = None,
         scale_reward_by_dt: bool = True,
+        camera_indices: Sequence[int] | None = None,
+        renderer: str = "auto",
         **task_kwargs: Any,
     ) -> None:
         EzPickle.__init__(
-            self, task, observation_mode, action_mode, skip_frame, normalize_actions,
-            normalize_observations, max_episode_length, render_mode, scale_reward_by_dt, **task_kwargs,
+            self, task, observation_mode, action_mode, skip_frame, normalize_actions, normalize_observations,
+            max_episode_length, render_mode, scale_reward_by_dt, camera_indices, renderer, **task_kwargs,
         )
         self.constructor_kwargs: dict[str, Any] = {
             "observation_mode": observation_mode, "action_mode": action_mode, "skip_frame": skip_frame,
@@ -76,16 +92,29 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
             "scale_reward_by_dt": scale_reward_by_dt, **task_kwargs,
         }
         """The arguments this env was built with (besides ``task``), as given."""
-        if observation_mode != "structured":
-            raise ValueError(f"observation_mode must be 'structured' in this version, got {observation_mode!r}")
+        if observation_mode == "pixel" or camera_indices is not None or renderer != "auto":
+            self.constructor_kwargs.update(camera_indices=camera_indices, renderer=renderer)
+        if observation_mode not in ("structured", "pixel"):
+            raise ValueError(f"observation_mode must be 'structured' or 'pixel', got {observation_mode!r}")
+        self.camera_indices = parse_camera_indices(camera_indices)
+        if renderer not in RENDERER_CHOICES:
+            raise ValueError(f"renderer must be one of {RENDERER_CHOICES}, got {renderer!r}")
         if render_mode not in (None, "human", "rgb_array"):
             raise ValueError(f"render_mode must be None, 'human' or 'rgb_array', got {render_mode!r}")
         if isinstance(skip_frame, bool) or not isinstance(skip_frame, (int, np.integer)) or skip_frame < 1:
             raise ValueError(f"skip_frame must be a positive integer, got {skip_frame!r}")
+        check_env_args(task, action_mode, {"normalize_actions": normalize_actions,
+                                           "normalize_observations": normalize_observations,
+                                           "scale_reward_by_dt": scale_reward_by_dt})
+        check_task_kwargs(task, task_kwargs, ENV_KWARGS)
         try:
             self.task = make_task(task, **task_kwargs)
         except TypeError as error:
             raise TypeError(f"{error}; the environment itself accepts {list(ENV_KWARGS)}") from None
+        except ValueError as error:
+            if any(name in str(error) for name in task_kwargs) or type(error) is not ValueError:
+                raise
+            raise ValueError(f"{error} (task {task!r} was given {sorted(task_kwargs)})") from None
         self.task_name = task
         self.observation_mode = observation_mode
         self.action_mode = action_mode
@@ -99,6 +128,14 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         self.metadata = {**self.metadata, "render_fps": 1.0 / self.dt}
 
         self.world = World(gui=render_mode == "human")
+        self.renderer: str | None = "gui" if render_mode == "human" else None
+        """The renderer of images: "tiny" (TinyRenderer), "egl" (OpenGL via EGL), "gui", or None."""
+        if render_mode != "human" and (observation_mode == "pixel" or render_mode == "rgb_array"):
+            try:
+                self.renderer = load_renderer(self.world.client, renderer)
+            except (ValueError, RuntimeError):
+                self.world.close()
+                raise
         self.world.set_solver_iterations(self.task.solver_iterations)
         try:
             self.robot = TriFinger(self.world.client)
@@ -115,7 +152,7 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
             self.world.close()
             raise ValueError(f"max_episode_length must be a positive integer, got {max_episode_length!r}")
         self.max_episode_length = int(max_episode_length)
-        self._camera = SceneCamera(self.world.client) if render_mode == "rgb_array" else None
+        self._camera = SceneCamera(self.world.client, self.renderer == "egl") if render_mode == "rgb_array" else None
 
         fields = robot_fields(self.max_episode_length * self.dt)
         self._slots = self.task.observation_slots()
@@ -123,7 +160,17 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
             fields += object_fields(name, kind)
         self.layout = ObservationLayout(fields)
         self._writer = ObservationWriter(self.layout, self._slots, self.stage, self.normalize_observations)
-        if self.normalize_observations:
+        self.pixels: PixelObserver | None = None
+        if observation_mode == "pixel":
+            try:
+                self.pixels = PixelObserver(
+                    self.world.client, self.renderer, self.camera_indices, self.normalize_observations
+                )
+            except BaseException:
+                self.world.close()
+                raise
+            self.observation_space = self.pixels.observation_space
+        elif self.normalize_observations:
             self.observation_space = gym.spaces.Box(-1.0, 1.0, (self.layout.size,), np.float32)
         else:
             self.observation_space = gym.spaces.Box(self.layout.low32, self.layout.high32, dtype=np.float32)
@@ -189,7 +236,9 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         measure = self.task.measure(state)
         reward, terms = self._reward(state, measure)
         truncated = self._step_count >= self.max_episode_length
-        return observation, reward, False, truncated, self._info(state, measure, terms)
+        info = self._info(state, measure, terms)
+        observation, reward = guard_step(state, observation, reward, info, self.observation_space)
+        return observation, reward, False, truncated, info
 
     def render(self):
         """An RGB image (rgb_array mode) of the scene; in human mode the GUI shows it live."""
@@ -202,6 +251,9 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         world = getattr(self, "world", None)
         if world is not None:
             world.close()
+        pixels = getattr(self, "pixels", None)
+        if pixels is not None:
+            pixels.close()
 
     def save_world(self, path) -> None:
         """Save the task, settings and starting state to a JSON file; ``causalworld.load_world`` rebuilds it."""
@@ -248,6 +300,8 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         return SceneState(q, dq, self.robot.tip_positions(q), self.robot.last_torques, blocks)
 
     def _observe(self, state: SceneState) -> np.ndarray:
+        if self.pixels is not None:
+            return self.pixels.observe(self.stage, self.robot)
         return self._writer.write(state, (self.max_episode_length - self._step_count) * self.dt)
 
     def _reward(self, state: SceneState, measure: GoalMeasure) -> tuple[float, dict[str, float]]:

@@ -120,9 +120,15 @@ class Interventions:
         if isinstance(raw, (str, bytes)) or raw is None:
             raise InterventionError(f"{name}: expected a number array of shape {variable.shape}, got {raw!r}")
         try:
-            value = np.asarray(raw, dtype=np.float64)
+            array = np.asarray(raw)
         except (TypeError, ValueError):
-            raise InterventionError(f"{name}: expected numbers of shape {variable.shape}, got {raw!r}") from None
+            array = None
+        if array is None or array.dtype.kind not in "iuf":  # refuses strings, bools, complex, objects
+            kind = "ragged lists" if array is None else f"dtype {array.dtype}"
+            raise InterventionError(
+                f"{name}: expected integers or floats of shape {variable.shape}, got {kind}: {raw!r}"[:400]
+            )
+        value = array.astype(np.float64)
         if value.shape != variable.shape:
             raise InterventionError(
                 f"{name}: expected shape {variable.shape} ({variable.units}), got shape {value.shape}"

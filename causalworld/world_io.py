@@ -3,7 +3,11 @@
 A world file holds the format name and version, the task name, the environment's constructor
 arguments (task kwargs included) and every starting-state variable (dotted name -> list of
 floats). :func:`load_world` rebuilds the environment from it and applies the starting state;
-nothing in the file is ever executed, and a malformed file raises :class:`WorldFileError`.
+nothing in the file is ever executed (it is parsed as JSON, never unpickled), and a malformed file
+raises :class:`WorldFileError` naming the file and what is wrong with it.
+
+Saving goes through :mod:`causalworld.io_utils`: the file appears whole or not at all, and a full or
+read-only destination raises ``OSError`` without touching an existing file there.
 """
 
 from __future__ import annotations
@@ -11,15 +15,22 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from causalworld.io_utils import write_text_atomically
+
 FORMAT = "causalworld.world"
 VERSION = 1
 MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Larger files are refused unread (a world file is a few hundred kB at most)."""
+MAX_VALUES_PER_VARIABLE = 64
+"""No causal variable has more values than this; longer lists are refused before conversion."""
+TASK_LEVEL_ATTEMPTS = 20
+"""Draws of the random parts of a task-level change tried before loading gives up (see load_world)."""
 
 
 class WorldFileError(ValueError):
@@ -29,7 +40,7 @@ class WorldFileError(ValueError):
 def _jsonable(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.tolist()
-    if isinstance(value, (np.floating, np.integer)):
+    if isinstance(value, (np.floating, np.integer, np.bool_)):
         return value.item()
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
@@ -50,20 +61,17 @@ def world_document(env) -> dict[str, Any]:
 
 
 def save_world(env, path: str | os.PathLike) -> Path:
-    """Write ``env``'s world to ``path`` (JSON). The file appears whole or not at all."""
-    path = Path(path)
-    text = json.dumps(world_document(env), indent=1, allow_nan=False)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write ``env``'s world to ``path`` (JSON). The file appears whole or not at all.
+
+    Raises:
+        OSError: the folder is missing, read-only or full (an existing file is left as it was).
+        ValueError: a constructor argument cannot be written as JSON.
+    """
     try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+        text = json.dumps(world_document(env), indent=1, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"cannot save the world of {env.task_name!r} as JSON: {error}") from None
+    return write_text_atomically(path, text)
 
 
 def read_world(path: str | os.PathLike) -> dict[str, Any]:
@@ -71,30 +79,47 @@ def read_world(path: str | os.PathLike) -> dict[str, Any]:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise WorldFileError(f"{path}: larger than {MAX_FILE_BYTES} bytes; not a world file")
+            raise WorldFileError(f"larger than {MAX_FILE_BYTES} bytes; not a world file")
         document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
     except OSError as error:
         raise WorldFileError(f"{path}: cannot be read ({error.strerror or error})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise WorldFileError(f"{path}: not valid JSON ({error})") from None
     except WorldFileError as error:
         raise WorldFileError(f"{path}: {error}") from None
+    except ValueError as error:  # JSONDecodeError, bad UTF-8, or an integer too long to convert
+        raise WorldFileError(f"{path}: not valid JSON ({_short(str(error))})") from None
     except RecursionError:
         raise WorldFileError(f"{path}: nested too deeply; not a world file") from None
+    check_document(document, str(path))
+    return document
+
+
+def check_document(document: Any, source: str = "world") -> None:
+    """Raise :class:`WorldFileError` unless ``document`` has the world schema (types only)."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise WorldFileError(f"{path}: not a causalworld world file (expected format {FORMAT!r})")
-    if document.get("version") != VERSION:
-        raise WorldFileError(
-            f"{path}: world file version {document.get('version')!r}, this causalworld reads {VERSION}"
-        )
+        raise WorldFileError(f"{source}: not a causalworld world file (expected format {FORMAT!r})")
+    version = document.get("version")
+    if version != VERSION or isinstance(version, bool):
+        raise WorldFileError(f"{source}: world file version {version!r}, this causalworld reads {VERSION}")
     for key, kind in (("task", str), ("env_kwargs", dict), ("starting_state", dict)):
         if not isinstance(document.get(key), kind):
-            raise WorldFileError(f"{path}: {key!r} must be a {kind.__name__}")
+            found = type(document.get(key)).__name__
+            raise WorldFileError(f"{source}: {key!r} must be a {kind.__name__}, got {found}")
     for name, value in document["starting_state"].items():
-        values = np.asarray(value, dtype=object).ravel()
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
-            raise WorldFileError(f"{path}: starting_state[{name!r}] must be finite numbers, got {value!r}")
-    return document
+        numbers = [value] if not isinstance(value, list) else value
+        if len(numbers) > MAX_VALUES_PER_VARIABLE or not all(_finite_number(v) for v in numbers):
+            raise WorldFileError(
+                f"{source}: starting_state[{name!r}] must be a finite number or a flat list of at most "
+                f"{MAX_VALUES_PER_VARIABLE} finite numbers, got {_short(value)}"
+            )
+
+
+def _finite_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def _refuse_constant(name: str) -> None:
@@ -105,10 +130,19 @@ def load_world(path: str | os.PathLike, **overrides: Any):
     """Rebuild the environment saved by ``env.save_world(path)``.
 
     ``overrides`` replace saved kwargs (for example ``render_mode="human"``). The rebuilt env's first
-    ``reset()`` gives the saved env's first observation.
+    ``reset()`` gives the saved env's first observation, and its ``get_current_state_variables()``
+    equals the saved env's.
+
+    Task-level variables (kind TASK, such as ``number_of_blocks_in_tower``) are applied first:
+    they create the objects the rest of the saved state names. Their random parts (say, where new
+    obstacles appear) are drawn from a generator seeded with 0 and redrawn while the intermediate
+    scene is infeasible; the saved poses applied next replace them.
+
+    Raises:
+        WorldFileError: the file is unreadable, malformed, names an unknown task, argument or
+            variable, or its starting state is infeasible. No environment is left open.
     """
     from causalworld.env import CausalWorldEnv
-    from causalworld.interventions import InterventionError
     from causalworld.tasks import TASKS
 
     document = read_world(path)
@@ -118,14 +152,44 @@ def load_world(path: str | os.PathLike, **overrides: Any):
     kwargs.pop("task", None)
     try:
         env = CausalWorldEnv(document["task"], **kwargs)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, RuntimeError) as error:
         raise WorldFileError(f"{path}: the saved settings are not valid: {error}") from None
     try:
-        result = env.set_starting_state(document["starting_state"], check_bounds=False)
-    except InterventionError as error:
+        _apply_starting_state(env, document["starting_state"], path)
+    except BaseException:
         env.close()
+        raise
+    return env
+
+
+def _apply_starting_state(env, state: Mapping[str, Any], path: str | os.PathLike) -> None:
+    """Task-level variables first (they add or remove objects), then everything else."""
+    from causalworld.interventions import InterventionError
+    from causalworld.variables import TASK
+
+    task_level = {n: v for n, v in state.items() if n in env.variables and env.variables[n].kind == TASK}
+    rest = {n: v for n, v in state.items() if n not in task_level}
+    try:
+        if task_level:
+            env.reset(seed=0)
+            for _ in range(TASK_LEVEL_ATTEMPTS):
+                result = env.set_starting_state(task_level, check_bounds=False)
+                if result.success:
+                    break
+            else:
+                raise WorldFileError(
+                    f"{path}: the saved task-level variables {sorted(task_level)} give no feasible scene: "
+                    f"{'; '.join(result.reasons)}"
+                )
+        result = env.set_starting_state(rest, check_bounds=False)
+    except InterventionError as error:
         raise WorldFileError(f"{path}: the saved starting state is not valid: {error}") from None
     if not result.success:
-        env.close()
         raise WorldFileError(f"{path}: the saved starting state is infeasible: {'; '.join(result.reasons)}")
-    return env
+    # The simulator may round what it was given (it renormalizes quaternions); keep the saved values
+    # bit-exactly, so that every reset restores exactly what the saved env restores.
+    exact = {name: np.asarray(value, dtype=np.float64).reshape(env._start_state[name].shape)
+             for name, value in state.items() if name in env._start_state}
+    if any(not np.array_equal(value, env._start_state[name]) for name, value in exact.items()):
+        env._start_state.update(exact)
+        env.reset()

@@ -6,6 +6,9 @@ worlds can live in one process without touching each other.
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pybullet
 
 PHYSICS_TIMESTEP = 1.0 / 250.0
@@ -23,6 +26,10 @@ class World:
 
     def __init__(self, gui: bool = False) -> None:
         self.gui = gui
+        if gui and sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+            # PyBullet's GUI ends the whole process (exit status 1) when it finds no X server.
+            raise RuntimeError("render_mode='human' needs a display (DISPLAY is not set); run under xvfb-run, "
+                               "or use render_mode='rgb_array'")
         self.client = pybullet.connect(pybullet.GUI if gui else pybullet.DIRECT)
         if self.client < 0:
             raise RuntimeError("PyBullet refused a new connection (is another GUI client open?)")

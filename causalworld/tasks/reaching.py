@@ -91,6 +91,15 @@ class ReachingTask(Task):
             "number_of_obstacles", (), "count", "fixed 1 cm cubes at random places in the arena",
             self._obstacle_count, self._set_obstacle_count, bounds, bounds, kind=TASK, integer=True)]
 
+    def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
+        """Refuse more obstacles than the observation has slots for (also when bounds are not checked)."""
+        if "number_of_obstacles" in values and not 0 <= float(values["number_of_obstacles"]) <= self.max_obstacles:
+            from causalworld.interventions import InterventionError
+
+            raise InterventionError(f"number_of_obstacles must be from 0 to max_obstacles={self.max_obstacles} "
+                                    f"(the observation's obstacle slots), got {float(values['number_of_obstacles']):g}")
+        return super().couple(values, registry)
+
     def _obstacle_count(self) -> int:
         return sum(1 for name in self.stage.objects if name.startswith("obstacle_"))
 
