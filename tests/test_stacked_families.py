@@ -22,19 +22,24 @@ def names(env, prefix):
     return [n for n in env.stage.objects if n.startswith(prefix)]
 
 
-def max_drift(specs, iterations):
-    """Build specs as real blocks in a fresh world with the task's solver iterations, simulate 2 s and
-    return the largest distance (m) a block's centre moved."""
+def max_drift(specs, task, marks=(SETTLE_STEPS,)):
+    """Build specs as real blocks in a fresh world, simulated as the task simulates its tools (solver
+    iterations, tool physics), and return the largest distance (m) a block's centre moved after each
+    number of physics steps in ``marks`` (one value for one mark)."""
     world = World()
-    world.set_solver_iterations(iterations)
+    world.set_solver_iterations(task.solver_iterations)
     try:
         stage = Stage(world.client)
-        blocks = [stage.add_block(f"b{k}", size=s.size, position=s.position, orientation=s.orientation)
-                  for k, s in enumerate(specs)]
-        for _ in range(SETTLE_STEPS):
-            world.step()
-        return max(float(np.linalg.norm(np.subtract(b.read_state().position, s.position)))
-                   for b, s in zip(blocks, specs))
+        blocks = [stage.add_block(f"b{k}", size=s.size, position=s.position, orientation=s.orientation,
+                                  **task.tool_physics) for k, s in enumerate(specs)]
+        drifts, done = [], 0
+        for mark in marks:
+            for _ in range(mark - done):
+                world.step()
+            done = mark
+            drifts.append(max(float(np.linalg.norm(np.subtract(b.read_state().position, s.position)))
+                              for b, s in zip(blocks, specs)))
+        return drifts[0] if len(drifts) == 1 else drifts
     finally:
         world.close()
 
@@ -99,7 +104,7 @@ def test_default_and_sampled_walls_stand(make_env, task):
     while len(keys) < 21:
         goal = env.sample_new_goal()
         keys.append(WallKey(*(goal[n] for n in ("stack_levels", "blocks_min_size", "max_level_width", "wall_seed"))))
-    drifts = [max_drift(wall_blocks(env.task, key)[1], env.task.solver_iterations) for key in keys]
+    drifts = [max_drift(wall_blocks(env.task, key)[1], env.task) for key in keys]
     print(f"{task}: worst drift over 2 s = {1000 * max(drifts):.2f} mm")
     assert max(drifts) < MAX_DRIFT
     # The silhouettes the env shows for a sampled goal are that wall's blocks (all, or bottom and top levels).
@@ -112,6 +117,88 @@ def test_default_and_sampled_walls_stand(make_env, task):
     levels = wall_levels(blocks)
     expected = blocks if task == "stacked_blocks" else levels[0] + (levels[-1] if len(levels) > 1 else [])
     assert shown == [b.position for b in expected]
+
+
+@pytest.mark.parametrize("task", FAMILIES)
+def test_walls_stop_moving_instead_of_creeping(make_env, task):
+    """A built wall left alone settles within the first 2 s and then stays put for good: between 2 s
+    and 12 s no block moves more than 0.2 mm (friction anchors; before them the default wall crept
+    on, 7 mm in 60 s even at 200 solver iterations)."""
+    env = make_env(task)
+    env.reset(seed=11)
+    at_2s, at_12s = max_drift(wall_blocks(env.task, env.task.default_key)[1], env.task, (500, 3000))
+    print(f"{task}: default wall drift {1000 * at_2s:.2f} mm at 2 s, {1000 * at_12s:.2f} mm at 12 s")
+    assert at_2s < MAX_DRIFT and at_12s - at_2s < 0.0002
+
+
+@pytest.mark.parametrize("task", FAMILIES)
+def test_tools_are_anchored_rigid_bodies_through_resets_and_new_walls(make_env, task):
+    env = make_env(task)
+    env.reset(seed=0)
+    assert env.do_intervention({"stack_levels": 3, "wall_seed": 0.5}).success
+    if task == "creative_stacked_blocks":
+        assert env.do_intervention({"number_of_obstacles": 2}).success
+    smaller = [0.9 * v for v in env.stage.blocks["tool_1"].size]
+    assert env.do_intervention({"tool_1": {"size": smaller}}, check_bounds=False).success  # rebuilds every body
+    for _ in range(2):
+        for name, block in env.stage.blocks.items():
+            expected = name.startswith("tool_")  # fixed obstacles keep the default
+            assert (block.maximal_coordinates, block.friction_anchor) == (expected, expected), name
+        env.reset()
+    assert env.task.solver_iterations == 50
+
+
+def test_friction_interventions_act_on_resting_anchored_tools(make_env):
+    """Anchored contacts keep the friction they were made with; interventions must rebuild them."""
+    env = make_env("stacked_blocks")
+    env.reset(seed=0)
+    hold = env.normalize_action(np.array(env.robot.read_joints()[0])).astype(np.float32)
+    for _ in range(10):
+        env.step(hold)
+    assert env.do_intervention({"gravity": [3.0, 0.0, -9.81]}, check_bounds=False).success
+    start = {n: env.stage.blocks[n].read_state().position for n in names(env, "tool_")}
+    for _ in range(25):  # 0.31 g sideways against a combined friction of 1 x 0.5: every tool sticks
+        env.step(hold)
+    moved = [np.linalg.norm(np.subtract(env.stage.blocks[n].read_state().position, p)) for n, p in start.items()]
+    assert max(moved) < 1e-4
+    assert env.do_intervention({"floor_friction": 0.1}, check_bounds=False).success  # combined 0.1: they slide
+    start = {n: env.stage.blocks[n].read_state().position for n in names(env, "tool_")}
+    for _ in range(10):
+        env.step(hold)
+    moved = [np.linalg.norm(np.subtract(env.stage.blocks[n].read_state().position, p)) for n, p in start.items()]
+    assert min(moved) > 0.01
+
+
+def test_interventions_that_change_no_friction_leave_the_contacts_alone(make_env):
+    """Only friction changes rebuild the anchored contacts: a colour change (or re-setting the same
+    friction) in play leaves every later step bit-identical to a run without it."""
+    actions = np.random.default_rng(0).uniform(-1, 1, (80, 9)).astype(np.float32)
+    reference, env = make_env("stacked_blocks"), make_env("stacked_blocks")
+    reference.reset(seed=0)
+    env.reset(seed=0)
+    for action in actions[:40]:
+        reference.step(action)
+        env.step(action)
+    same_friction = env.stage.blocks["tool_3"].lateral_friction
+    assert env.do_intervention({"tool_1": {"color": [0.2, 0.3, 0.4]}, "tool_3": {"friction": same_friction},
+                                "floor_friction": env.stage.floor_friction}).success
+    for action in actions[40:]:
+        assert np.array_equal(env.step(action)[0], reference.step(action)[0])
+
+
+@pytest.mark.parametrize("task", FAMILIES)
+def test_refused_interventions_roll_back_bit_exactly_in_play(make_env, task):
+    actions = np.random.default_rng(0).uniform(-1, 1, (60, 9)).astype(np.float32)
+    reference, env = make_env(task), make_env(task)
+    reference.reset(seed=0)
+    env.reset(seed=0)
+    for action in actions[:30]:
+        assert np.array_equal(env.step(action)[0], reference.step(action)[0])
+    for refused in ({"tool_1": {"cartesian_position": [0.0, 0.0, 0.0]}}, {"joint_positions": [0.0, 1.2, -0.3] * 3},
+                    {"tool_2": {"cartesian_position": [0.3, 0.0, 0.0325], "friction": 0.2}}):
+        assert not env.do_intervention(refused, check_bounds=False).success
+    for action in actions[30:]:
+        assert np.array_equal(env.step(action)[0], reference.step(action)[0])
 
 
 # -- task variables -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ properties; the stage does that, in creation order, when a size changes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,11 @@ CUBOID, STATIC_CUBOID, SILHOUETTE_CUBOID, SILHOUETTE_SPHERE = 1, 10, 20, 21
 BLOCK_LATERAL_FRICTION = 1.0
 BLOCK_SPINNING_FRICTION = 0.001
 SILHOUETTE_ALPHA = 0.3
+RIGID_BODY_DAMPING = 1.0 - math.exp(-0.04)
+"""Linear and angular damping given to blocks in maximal coordinates (Bullet's fraction of velocity
+lost per second, about 0.039). Bullet damps a reduced-coordinate body, the default kind, by
+(0.04 + 0.04 |v|) per second; this matches its linear term, so a block keeps the same share of its
+speed either way (after a second at 0.25 m/s, faster than blocks usually move, they differ by 1 %)."""
 _ZERO3 = (0.0, 0.0, 0.0)
 
 
@@ -57,11 +63,19 @@ class Block:
         mass: float = 0.08,
         color: Sequence[float] = (1.0, 0.0, 0.0),
         lateral_friction: float = BLOCK_LATERAL_FRICTION,
+        maximal_coordinates: bool = False,
+        friction_anchor: bool = False,
     ) -> None:
         self.client = client
         self.name = name
         self.size = _vector(size)
         self.mass = float(mass)
+        self.maximal_coordinates = bool(maximal_coordinates)
+        """Simulate the block as a Bullet rigid body (maximal coordinates) instead of a reduced-coordinate
+        multibody: the same free rigid body, solved by Bullet's cheaper rigid-body contact solver."""
+        self.friction_anchor = bool(friction_anchor)
+        """Anchor the block's contacts while they stick: static friction then holds the contact point
+        in place (up to the friction limit) instead of letting it creep a little every step."""
         self.color = _vector(color)
         self.lateral_friction = float(lateral_friction)
         self.type_id = CUBOID if self.mass > 0 else STATIC_CUBOID
@@ -87,6 +101,7 @@ class Block:
             baseVisualShapeIndex=visual,
             basePosition=(x, y, z + FLOOR_HEIGHT),
             baseOrientation=self.orientation,
+            useMaximalCoordinates=self.maximal_coordinates,
             physicsClientId=client,
         )
         pybullet.changeDynamics(
@@ -97,6 +112,11 @@ class Block:
             restitution=0.0,
             physicsClientId=client,
         )
+        if self.maximal_coordinates:
+            pybullet.changeDynamics(self.body, -1, linearDamping=RIGID_BODY_DAMPING,
+                                    angularDamping=RIGID_BODY_DAMPING, physicsClientId=client)
+        if self.friction_anchor:
+            pybullet.changeDynamics(self.body, -1, frictionAnchor=1, physicsClientId=client)
         if self.is_movable:  # the same inertia whether created now or given a new mass later
             pybullet.changeDynamics(
                 self.body, -1, mass=self.mass, localInertiaDiagonal=self.inertia_diagonal(), physicsClientId=client
@@ -166,6 +186,24 @@ class Block:
         """Lateral friction coefficient."""
         self.lateral_friction = float(friction)
         pybullet.changeDynamics(self.body, -1, lateralFriction=self.lateral_friction, physicsClientId=self.client)
+
+
+def reseat_friction_anchors(client: int, blocks: Sequence[Block]) -> None:
+    """Let the anchored contacts of ``blocks`` start afresh from the current poses and frictions.
+
+    An anchored contact that sticks keeps the anchor point and the friction coefficient it was made
+    with, so after a friction change or a teleport it would go on holding (or pulling back) as
+    before. This drops the anchors for one collision pass, which rebuilds those contacts from the
+    current state, and anchors them again. Nothing moves and no time passes.
+    """
+    anchored = [b for b in blocks if b.friction_anchor and b.body >= 0]
+    if not anchored or not pybullet.getContactPoints(physicsClientId=client):
+        return  # a freshly built world has no contacts yet
+    for block in anchored:
+        pybullet.changeDynamics(block.body, -1, frictionAnchor=0, physicsClientId=client)
+    pybullet.performCollisionDetection(physicsClientId=client)
+    for block in anchored:
+        pybullet.changeDynamics(block.body, -1, frictionAnchor=1, physicsClientId=client)
 
 
 class Silhouette:

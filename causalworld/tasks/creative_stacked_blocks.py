@@ -43,7 +43,8 @@ type 0.
 Reward: no dense terms; the fractional weight (default 1) times the fractional success (summed hull
 overlap of every goal-tool pair over the goal volume: any tool may fill any goal). Success: above
 0.9. Episode: 10 s per tool of the default scene, 240 s = 6000 steps at 0.04 s, the original's 6000
-(obstacles are not counted). Physics: 200 solver iterations per step.
+(obstacles are not counted). Physics: as stacked_blocks (50 solver
+iterations, anchored rigid-body tools).
 
 Deliberate differences from the original: those of stacked_blocks, and ``number_of_obstacles`` can
 also decrease (the original only added obstacles); obstacles avoid the other objects.
@@ -59,7 +60,8 @@ from causalworld.sim.geometry import ARENA_BOUNDS, TIP_RADIUS
 from causalworld.tasks.base import box_hulls
 from causalworld.tasks.stacked_base import CLEARANCE, Piece, WallKey, WallTask
 from causalworld.tasks.stacked_layout import max_wall_blocks
-from causalworld.tasks.structures import BlockSpec, creative_goal
+from causalworld.tasks.structure_base import BlockSpec
+from causalworld.tasks.structures_walls import creative_goal
 from causalworld.variables import TASK, CausalVariable, as_bounds
 
 SPACES = {

@@ -48,21 +48,25 @@ blocks are zero with type 0.
 Reward: no dense terms; the fractional weight (default 1) times the fractional success, the
 summed axis-aligned-hull intersection of every (goal, tool) pair over the total goal hull volume.
 Success: fractional success above 0.9. Episode: 10 s per tool of the default scene (350 s, 8750
-steps at the default 0.04 s, as the original). Physics: 200 solver iterations per step (tall
-walls creep apart with Bullet's default 50).
+steps at the default 0.04 s, as the original). Physics: Bullet's default 50 solver iterations,
+as the original; the tools are rigid bodies with friction anchors, so a built wall settles and then
+stays put instead of creeping apart (see ``TOOL_PHYSICS`` in :mod:`causalworld.tasks.stacked_base`).
 
 Deliberate differences from the original: the default tools start on the floor in rows instead of
 being dropped from their goal heights; neighbouring wall blocks are 1 mm apart; the scene is a pure
 function of the task variables, with ``wall_seed`` added to name the random wall; ``blocks_mass``
 changes only the masses instead of regenerating; tools are all red instead of randomly coloured;
-``stack_levels`` is a whole number with an inclusive upper bound; new goals leave the mass alone.
+``stack_levels`` is a whole number with an inclusive upper bound; new goals leave the mass alone;
+the tools are rigid bodies (maximal coordinates) with friction anchors instead of one-link
+multibodies.
 """
 
 from __future__ import annotations
 
 from causalworld.tasks.stacked_base import WallKey, WallTask
 from causalworld.tasks.stacked_layout import max_wall_blocks
-from causalworld.tasks.structures import BlockSpec, default_stacked_wall, stacked_wall_goal
+from causalworld.tasks.structure_base import BlockSpec
+from causalworld.tasks.structures_walls import default_stacked_wall, stacked_wall_goal
 
 SPACES = {
     "stack_levels": ((1.0, 5.0), (6.0, 8.0)),

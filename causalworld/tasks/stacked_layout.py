@@ -23,8 +23,9 @@ import numpy as np
 
 from causalworld.sim.geometry import ARENA_BOUNDS, FLOOR_HEIGHT
 from causalworld.sim.objects import BLOCK_LATERAL_FRICTION
-from causalworld.tasks.structures import GOAL_RADIUS, LAYOUT_GAP, WALL_GAP, BlockSpec
+from causalworld.tasks.structure_base import GOAL_RADIUS, LAYOUT_GAP, BlockSpec
 from causalworld.tasks.structures_general import random_floor_poses
+from causalworld.tasks.structures_walls import WALL_GAP
 
 ROW_RADIUS = 0.18
 """Every corner of a block laid out in rows is within this distance (m) of the arena centre."""

@@ -15,7 +15,7 @@ import numpy as np
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import World
 from causalworld.tasks.base import quaternion_matrix, yaw_quaternion
-from causalworld.tasks.structures import (
+from causalworld.tasks.structure_base import (
     _EPS,
     ARENA_RADIUS,
     LAYOUT_GAP,
@@ -75,8 +75,10 @@ def footprint(spec: BlockSpec) -> list[tuple[float, float]]:
 
 def polygons_overlap(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]],
                      clearance: float = 0.0) -> bool:
-    """Whether two convex polygons (x, y in m) come closer than ``clearance`` (m) along some
-    separating axis, i.e. overlap once each is grown by clearance/2 (separating-axis test).
+    """Whether two convex polygons (x, y in m) come closer than ``clearance`` (m).
+
+    Separating-axis test: they do unless some edge normal separates them by at least ``clearance``,
+    i.e. they overlap once each is grown by clearance/2.
     """
     for poly in (a, b):
         for k in range(len(poly)):
