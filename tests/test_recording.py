@@ -150,3 +150,15 @@ def test_cli_record_then_replay(tmp_path, capsys):
     (out / "episode_000001.npz").write_bytes(b"broken")
     assert main(["replay", str(out), "--episode", "1"]) == 2
     assert "checksum mismatch" in capsys.readouterr().out
+
+
+def test_cli_records_the_scripted_agent_and_refuses_unknown_agents(tmp_path, capsys):
+    out = tmp_path / "scripted"
+    argv = ["record", "--task", "picking", "--agent", "scripted", "--episode-length", "12", "--out", str(out)]
+    assert main(argv) == 0
+    episode = load_episode(out / "episode_000000.json")
+    assert len(episode.actions) == 12 and np.ptp(episode.actions, axis=0).max() > 0
+    assert main(["replay", str(out)]) == 0
+    with pytest.raises(SystemExit):
+        main(["record", "--agent", "no_such_model.zip", "--out", str(tmp_path / "x")])
+    assert "nor an existing model file" in capsys.readouterr().err

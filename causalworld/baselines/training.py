@@ -147,6 +147,7 @@ def train(
     eval_freq: int | None = None,
     eval_episodes: int = 3,
     progress: bool = True,
+    torch_threads: int | None = 1,
 ) -> TrainingRun:
     """Train ``config.algo`` on ``config.env_id`` for ``config.n_timesteps`` steps; see the module doc.
 
@@ -158,6 +159,9 @@ def train(
         eval_freq: environment steps between evaluations (default: a tenth of the budget).
         eval_episodes: episodes per evaluation.
         progress: show a tqdm progress bar.
+        torch_threads: torch's intra-op threads in this process (None: leave torch's setting). One
+            thread is the fastest for these small networks on a few cores, and avoids starving the
+            simulation: measured on 2 cores, SAC ran 58 steps/s with 1 thread and 6 with 2.
     """
     from stable_baselines3.common.callbacks import CallbackList, CheckpointCallback
     from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
@@ -166,6 +170,10 @@ def train(
         raise ConfigError(f"unknown curriculum {curriculum!r}: expected one of {CURRICULA}")
     if not isinstance(eval_episodes, int) or eval_episodes < 1:
         raise ConfigError(f"eval_episodes must be a positive integer, got {eval_episodes!r}")
+    if torch_threads is not None:
+        import torch
+
+        torch.set_num_threads(int(torch_threads))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     factories = [make_env_factory(config, curriculum, seed, rank) for rank in range(config.n_envs)]

@@ -49,6 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hyperparams-dir", type=Path, default=None, help="folder of YAML files to use instead")
     parser.add_argument("--set", action="append", metavar="KEY=VALUE", help="override an SB3 hyperparameter")
     parser.add_argument("--env", action="append", metavar="KEY=VALUE", help="override an environment argument")
+    parser.add_argument("--torch-threads", type=int, default=1,
+                        help="torch threads (default 1: fastest for these networks on few cores; 0 = torch's default)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -77,6 +79,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         eval_freq=args.eval_freq,
         eval_episodes=args.eval_episodes,
         progress=not args.no_progress,
+        torch_threads=args.torch_threads or None,
     )
     final = result.evaluations[-1]
     print(
