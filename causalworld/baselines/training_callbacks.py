@@ -22,7 +22,9 @@ def run_evaluation_episodes(model: Any, env: gym.Env, episodes: int, seed: int) 
     env's default starting state is restored afterwards.
 
     Returns ``mean_fractional_success`` (over all steps and episodes), ``last_fractional_success``,
-    ``success_rate`` (success at the last step) and ``mean_return``.
+    ``success_rate`` (success at the last step) and ``mean_return`` over all episodes, and the same
+    measures of episode 0 alone (``default_*``: the task's default goal, what a run without a
+    goal curriculum trains on).
     """
     core = env.unwrapped
     integrated, last, successes, returns = [], [], [], []
@@ -50,6 +52,10 @@ def run_evaluation_episodes(model: Any, env: gym.Env, episodes: int, seed: int) 
         "last_fractional_success": float(np.mean(last)),
         "success_rate": float(np.mean(successes)),
         "mean_return": float(np.mean(returns)),
+        "default_mean_fractional_success": integrated[0],
+        "default_last_fractional_success": last[0],
+        "default_success": successes[0],
+        "default_return": returns[0],
     }
 
 
@@ -104,24 +110,31 @@ class TqdmCallback(BaseCallback):
 
 
 def plot_learning_curve(history: list[dict[str, float]], path: Path, title: str) -> Path | None:
-    """Fractional success and success rate against environment steps, as PNG; None without matplotlib."""
+    """Success measures (left) and returns (right) against environment steps, as PNG; None without matplotlib."""
     try:
         from matplotlib.figure import Figure
     except ImportError:
         return None
-    figure = Figure(figsize=(6, 3.5))
-    axes = figure.add_subplot()
+    figure = Figure(figsize=(10, 3.8))
+    success_axes, return_axes = figure.subplots(1, 2)
     steps = [entry["timesteps"] for entry in history]
     for key, label in (
-        ("mean_fractional_success", "mean fractional success"),
-        ("last_fractional_success", "last fractional success"),
-        ("success_rate", "success rate"),
+        ("mean_fractional_success", "mean fractional success (all episodes)"),
+        ("last_fractional_success", "last fractional success (all episodes)"),
+        ("success_rate", "success rate (all episodes)"),
+        ("default_last_fractional_success", "last fractional success (default goal)"),
     ):
-        axes.plot(steps, [entry[key] for entry in history], marker="o", label=label)
-    axes.set_xlabel("environment steps")
-    axes.set_ylim(-0.02, 1.02)
-    axes.set_title(title)
-    axes.legend(loc="upper left", fontsize="small")
+        if all(key in entry for entry in history):
+            success_axes.plot(steps, [entry[key] for entry in history], marker="o", label=label)
+    success_axes.set_xlabel("environment steps")
+    success_axes.set_ylim(-0.02, 1.02)
+    success_axes.legend(loc="upper left", fontsize="x-small")
+    for key, label in (("mean_return", "mean return (all episodes)"), ("default_return", "return (default goal)")):
+        if all(key in entry for entry in history):
+            return_axes.plot(steps, [entry[key] for entry in history], marker="o", label=label)
+    return_axes.set_xlabel("environment steps")
+    return_axes.legend(loc="upper left", fontsize="x-small")
+    figure.suptitle(title)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
