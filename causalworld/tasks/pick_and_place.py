@@ -199,16 +199,18 @@ class PickAndPlaceTask(Task):
         return as_bounds((r[0], phi[0], height), (r[1], phi[1], height))
 
     def goal_position_bounds(self, space: VariableSpace, side: int | None = None) -> Bounds:
-        """Cylindrical (r, phi, z) bounds of the goal in ``space`` on ``side`` (default: the goal's
-        current side); z is fixed at half the goal's height. Always low <= high.
+        """Cylindrical (r, phi, z) bounds of the goal in ``space`` on ``side``.
+
+        ``side`` defaults to the goal's current side; z is fixed at half the goal's height. Always low <= high.
         """
         if side is None:
             side = _side(self.goal.position[1]) or 1
         return self._sector(space, side, self.goal.size[2] / 2)
 
     def tool_position_bounds(self, space: VariableSpace, side: int | None = None) -> Bounds:
-        """Cylindrical (r, phi, z) bounds of the block in ``space`` on ``side`` (default: opposite
-        the goal); z is fixed at half the block's height. Always low <= high.
+        """Cylindrical (r, phi, z) bounds of the block in ``space`` on ``side``.
+
+        ``side`` defaults to the side opposite the goal; z is fixed at half the block's height. Always low <= high.
         """
         if side is None:
             side = -(_side(self.goal.position[1]) or 1)
@@ -221,8 +223,9 @@ class PickAndPlaceTask(Task):
         return as_bounds((*OBSTACLE_SIZE[:2], low), (*OBSTACLE_SIZE[:2], high))
 
     def customize_variables(self, registry) -> None:
-        """Tool and goal positions: the floor on either side of the obstacle (the displayed bounds are
-        the current sides); the obstacle's height has its own space.
+        """Tool and goal positions: the floor on either side of the obstacle.
+
+        The displayed bounds are the current sides; the obstacle's height has its own space.
         """
         registry.position_bounds[TOOL] = self.tool_position_bounds
         registry.position_bounds[GOAL] = self.goal_position_bounds

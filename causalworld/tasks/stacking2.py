@@ -213,8 +213,9 @@ class Stacking2Task(Task):
         return ((x1 + x2) / 2, (y1 + y2) / 2, (z1 + z2) / 2)
 
     def goal_position_bounds(self, space: VariableSpace) -> Bounds:
-        """Cylindrical (r, phi, z) bounds of the goal tower's centre in ``space``; z is fixed at the
-        tower's half height (one block edge).
+        """Cylindrical (r, phi, z) bounds of the goal tower's centre in ``space``.
+
+        z is fixed at the tower's half height (one block edge).
         """
         z = self.goals[0].size[2]
         a = ((0.0, -math.pi, z), (0.11, math.pi, z))
@@ -223,8 +224,9 @@ class Stacking2Task(Task):
         return as_bounds(*bounds)
 
     def task_variables(self) -> list[CausalVariable]:
-        """``goal_tower.<cartesian_position | cylindrical_position | orientation | euler_orientation>``:
-        the centre and turn of both goals at once (another parametrization of the goals' poses, so
+        """``goal_tower.<cartesian_position | cylindrical_position | orientation | euler_orientation>``.
+
+        The centre and turn of both goals at once (another parametrization of the goals' poses, so
         not stored in states). The turn's space is a yaw about the vertical, as for single goals.
         """
         yaw = as_bounds((0.0, 0.0, -math.pi), (0.0, 0.0, math.pi))
@@ -266,8 +268,10 @@ class Stacking2Task(Task):
         ]
 
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
-        """A size given for any block or goal is copied to the others; resized blocks rest on the
-        floor and a resized goal tower is restacked on the floor (same axis position and turn).
+        """A size given for any block or goal is copied to the others.
+
+        Resized blocks rest on the floor and a resized goal tower is restacked on the floor (same axis
+        position and turn).
         """
         share_sizes(values, (*TOOLS, *GOALS))
         seat_on_floor(values, registry, TOOLS)
@@ -288,7 +292,9 @@ class Stacking2Task(Task):
         return {GOAL_TOWER: {"cylindrical_position": centre, "euler_orientation": (0.0, 0.0, yaw)}}
 
     def apply_goal(self, goal: Mapping[str, Any]) -> None:
-        """Move both goals as one tower: ``goal[GOAL_TOWER]`` holds ``cylindrical_position`` (the
+        """Move both goals as one tower.
+
+        ``goal[GOAL_TOWER]`` holds ``cylindrical_position`` (the
         centre, z = half the tower height) and/or ``euler_orientation`` (a rotation vector, rad),
         applied together; a missing part keeps its current value. An upright tower of edge s
         centred at height z = s has goal 1 at z/2 and goal 2 at 3z/2.
