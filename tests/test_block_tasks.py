@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from causalworld import CausalWorldEnv
 from causalworld.sim import geometry as g
 from causalworld.tasks import TASKS, VariableSpace
 from causalworld.tasks.base import orientation_error, yaw_quaternion
@@ -267,3 +268,16 @@ def test_vector_arguments_accept_lists_tuples_and_arrays(make_env):
 def test_bad_arguments_name_themselves(make_env, task, kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_env(task, **kwargs)
+
+
+def test_pick_and_place_resizes_and_refuses_blocks_driven_into_the_obstacle():
+    """Regression: the obstacle's designed overlap with the round wall made every resize infeasible."""
+    env = CausalWorldEnv("pick_and_place")
+    env.reset(seed=0)
+    try:
+        assert env.do_intervention({"tool_block.size": [0.06, 0.06, 0.06]}).success
+        assert env.do_intervention({"obstacle.size": [0.5, 0.015, 0.05]}).success
+        result = env.do_intervention({"tool_block.cartesian_position": [0.0, 0.0, 0.03]}, check_bounds=False)
+        assert not result.success and "obstacle and tool_block interpenetrate" in result.reasons[0]
+    finally:
+        env.close()
