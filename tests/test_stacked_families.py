@@ -356,3 +356,17 @@ def test_building_is_fast(task):
     env.close()
     print(f"{task}: built in {elapsed * 1000:.0f} ms")
     assert elapsed < 1.0  # typically about 0.05-0.1 s
+
+
+def test_creative_obstacles_never_exceed_their_observation_slots():
+    from causalworld import CausalWorldEnv, InterventionError
+
+    env = CausalWorldEnv("creative_stacked_blocks")
+    env.reset(seed=0)
+    try:
+        before = env.get_current_state_variables()["number_of_obstacles"]
+        with pytest.raises(InterventionError, match="obstacle slots"):
+            env.do_intervention({"number_of_obstacles": 6}, check_bounds=False)
+        assert env.get_current_state_variables()["number_of_obstacles"] == before
+    finally:
+        env.close()

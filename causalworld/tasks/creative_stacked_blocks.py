@@ -114,6 +114,9 @@ class CreativeStackedBlocksTask(WallTask):
         from causalworld.interventions import InterventionError
 
         target, count = int(values["number_of_obstacles"]), self._obstacle_count()
+        if not 0 <= target <= self.max_obstacles:  # also when bounds are not checked: the slots are fixed
+            raise InterventionError(f"number_of_obstacles must be from 0 to {self.max_obstacles} (the observation's "
+                                    f"obstacle slots), got {target}")
         for name in values:
             obj = name.partition(".")[0]
             if obj.startswith("obstacle_") and int(obj.rpartition("_")[2]) > target:
