@@ -157,6 +157,12 @@ _PROCESS_RUNNER: EpisodeRunner | None = None
 
 
 def _init_process(task: str, env_kwargs: dict[str, Any], agent_blob: bytes, max_attempts: int) -> None:
+    """Build the worker's runner.
+
+    ``agent_blob`` is the caller's agent object, serialised in memory by the parent process (as
+    multiprocessing does with any argument; cloudpickle also carries lambdas and closures);
+    nothing here is ever read from a file.
+    """
     import cloudpickle
 
     global _PROCESS_RUNNER
