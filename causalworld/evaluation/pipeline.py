@@ -156,17 +156,18 @@ _PROCESS_RUNNER: EpisodeRunner | None = None
 """The runner of a local worker process (set by its initializer; unused in the main process)."""
 
 
-def _init_process(task: str, env_kwargs: dict[str, Any], agent_blob: bytes, max_attempts: int) -> None:
+def _init_process(task: str, env_kwargs: dict[str, Any], agent_blob: bytes | str, max_attempts: int) -> None:
     """Build the worker's runner.
 
-    ``agent_blob`` is the caller's agent object, serialised in memory by the parent process (as
-    multiprocessing does with any argument; cloudpickle also carries lambdas and closures);
-    nothing here is ever read from a file.
+    ``agent_blob`` is an agent name or model path (text), or the caller's agent object serialised in
+    memory by the parent process (as multiprocessing does with any argument; cloudpickle also
+    carries lambdas and closures); nothing here is ever read from a file.
     """
     import cloudpickle
 
     global _PROCESS_RUNNER
-    _PROCESS_RUNNER = EpisodeRunner(task, env_kwargs, cloudpickle.loads(agent_blob), max_attempts)
+    agent = agent_blob if isinstance(agent_blob, str) else cloudpickle.loads(agent_blob)
+    _PROCESS_RUNNER = EpisodeRunner(task, env_kwargs, agent, max_attempts)
 
 
 def _run_in_process(job: EpisodeJob) -> EpisodeResult:
@@ -178,7 +179,8 @@ def _run_in_processes(jobs: list[EpisodeJob], task: str, env_kwargs: dict[str, A
                       workers: int, callback: ProgressCallback) -> list[EpisodeResult]:
     import cloudpickle
 
-    blob = cloudpickle.dumps(agent)
+    # Names and model paths travel as text; only agent objects need serialising.
+    blob = agent if isinstance(agent, str) else str(agent) if isinstance(agent, Path) else cloudpickle.dumps(agent)
     context = multiprocessing.get_context("spawn")
     results = []
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,

@@ -31,6 +31,7 @@ from causalworld.tasks.base import (
     orientation_error,
     rotation_vector_quaternion,
 )
+from causalworld.tasks.block_helpers import seat_on_floor, share_sizes
 from causalworld.tasks.sampling import cylindrical_to_cartesian, sample_cylindrical
 
 BLOCK_SIZE = 0.065
@@ -123,16 +124,8 @@ class PushingTask(Task):
 
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
         """A size given for tool or goal is copied to the other; both are re-seated on the floor."""
-        for a, b in ((TOOL, GOAL), (GOAL, TOOL)):
-            if f"{a}.size" in values and f"{b}.size" not in values:
-                values[f"{b}.size"] = values[f"{a}.size"].copy()
-        for name in (TOOL, GOAL):
-            size = values.get(f"{name}.size")
-            placed = any(f"{name}.{key}" in values for key in ("cartesian_position", "cylindrical_position"))
-            if size is not None and not placed:
-                position = registry[f"{name}.cartesian_position"].read()
-                position[2] = size[2] / 2
-                values[f"{name}.cartesian_position"] = position
+        share_sizes(values, (TOOL, GOAL))
+        seat_on_floor(values, registry, (TOOL, GOAL))
         return values
 
     def goal_position_bounds(self, space: VariableSpace) -> tuple[np.ndarray, np.ndarray]:
