@@ -81,6 +81,14 @@ def _box(size) -> str:
     return f'<box size="{_f(size)}"/>'
 
 
+def _lower_shaft() -> str:
+    """Collision capsule of the lower link's shaft, from just above the fingertip ball to the joint."""
+    radius = g.SHAFT_RADIUS + g.COLLISION_MARGIN
+    bottom, top = g.SHAFT_BOTTOM_Z, g.SHAFT_TOP_Z + g.COLLISION_MARGIN - radius
+    capsule = f'<capsule radius="{radius:.10g}" length="{top - bottom:.10g}"/>'
+    return _shape("collision", (0.0, g.LOWER_TO_TIP[1], (top + bottom) / 2), capsule)
+
+
 def _finger(index: int) -> str:
     name = g.FINGER_NAMES[index]
     rgba = (*g.FINGER_COLORS[index], 1.0)
@@ -101,12 +109,16 @@ def _finger(index: int) -> str:
     text += _link(middle, _inertial("middle") + _both((0.0, -0.01795, -0.08325), _box((0.0444, 0.0389, 0.1975)), rgba))
     text += _joint(f"finger_lower_{name}", "revolute", middle, lower, g.MIDDLE_TO_LOWER, axis=(0, 1, 0),
                    limits=(g.URDF_JOINT_LOWER[2], g.URDF_JOINT_UPPER[2]))
-    # Lower link: a capsule whose bottom cap is the round fingertip (centre at the tip frame).
+    # Lower link: a capsule whose bottom cap is the round fingertip (centre at the tip frame). It collides
+    # as the fingertip ball plus a slightly thicker shaft, each padded by the collision margin.
     tip_z = g.LOWER_TO_TIP[2]
     top_z = 0.005
     length = top_z - tip_z
-    capsule = f'<capsule radius="{g.TIP_RADIUS:.10g}" length="{length:.10g}"/>'
-    text += _link(lower, _inertial("lower") + _both((0.0, g.LOWER_TO_TIP[1], (top_z + tip_z) / 2), capsule, rgba))
+    visual = f'<capsule radius="{g.TIP_RADIUS:.10g}" length="{length:.10g}"/>'
+    text += _link(lower, _inertial("lower")
+                  + _shape("visual", (0.0, g.LOWER_TO_TIP[1], (top_z + tip_z) / 2), visual, rgba)
+                  + _shape("collision", g.LOWER_TO_TIP, f'<sphere radius="{g.TIP_RADIUS + g.COLLISION_MARGIN:.10g}"/>')
+                  + _lower_shaft())
     text += _joint(f"finger_tip_joint_{name}", "fixed", lower, tip, g.LOWER_TO_TIP)
     text += _link(tip, _inertial("tip"))
     return text

@@ -89,7 +89,7 @@ class GraspSettings:
     """Extra gap (m) between an open fingertip and any other object, room for the finger's links."""
     grip_above: float = 0.2
     """Contacts lie this share of the block's height above its centre, so a swinging block hangs stably."""
-    correction_gain: float = 0.3
+    correction_gain: float = 0.05
     """Share of the block's position and yaw error added to the grip's offset every step (integral action)."""
     max_correction: float = 0.015
     """Largest offset (m; for yaw, this many times 10 rad) the integral action may build up."""

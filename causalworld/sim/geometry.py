@@ -53,6 +53,23 @@ RAISED_POSE = (-1.56, -0.08, -2.7) * 3
 
 TIP_RADIUS = 0.0095
 """Radius of the round fingertip (m)."""
+SHAFT_RADIUS = 0.011
+SHAFT_BOTTOM_Z = -0.1446
+SHAFT_TOP_Z = 0.014
+"""The lower link's shaft (link frame, m): about SHAFT_RADIUS thick from SHAFT_BOTTOM_Z, 15 mm above the
+fingertip centre, up to SHAFT_TOP_Z at the joint, around the fingertip's axis."""
+COLLISION_MARGIN = 0.001
+"""Skin (m) by which the robot's collision surface lies outside its link geometry.
+
+The original's links collide as convex hulls, which Bullet pads with a 1 mm margin: contact points
+on its fingertips lie 10.5 mm from the tip centre, not 9.5 mm. Our collision primitives include it."""
+FINGERTIP_SPINNING_FRICTION = 0.001
+"""Spinning (torsional) friction coefficient (m) of the lower links, where the fingertips are.
+
+The original's fingertip is a faceted hull: its contact with a block face keeps up to four points a
+few millimetres apart, which resist twisting. Our round fingertip touches in one point and would
+let a gripped block creep round; this coefficient (Bullet multiplies it by the other body's
+lateral friction) holds it as the original does. See ``docs/physics.md``."""
 
 # Inertial data per link: mass (kg), centre of mass in the link frame (m),
 # inertia (ixx, iyy, izz, ixy, ixz, iyz) in kg m^2 about the centre of mass.
@@ -63,6 +80,19 @@ LINK_INERTIALS = {
     "lower": (0.0307, (0.0, -0.009, -0.089), (1.2e-4, 1.2e-4, 0.0, 0.0, 0.0, 0.0)),
     "tip": (0.01, (0.0, 0.0, 0.0), (1.6667e-7, 1.6667e-7, 1.6667e-7, 0.0, 0.0, 0.0)),
 }
+
+SIMULATED_PRINCIPAL_INERTIA = {
+    "upper": (9.430364102234327e-05, 5.744229835451892e-04, 6.043567742365833e-04),
+    "middle": (5.93485034547628e-04, 5.635801884731324e-04, 9.279073818387317e-05),
+    "lower": (9.385362607310294e-05, 9.482210567569428e-05, 4.941088907516983e-06),
+}
+"""Principal moments of inertia (kg m^2) the original simulates for the moving links.
+
+The original's description declares the ``LINK_INERTIALS`` tensors, but every reset sets each
+link's mass again, and Bullet then replaces the principal moments by those of a uniform box filling
+a box that bounds the link's collision shape (its principal axes stay those of the declared tensor). These are
+the moments its simulation runs with, read with ``getDynamicsInfo`` after a reset; we apply them to
+the same principal axes. See ``docs/physics.md``."""
 
 # Arena.
 TABLE_SIZE = (0.71, 0.76, 0.01)

@@ -91,6 +91,14 @@ class TriFinger:
                 jointDamping=0.0,
                 physicsClientId=client,
             )
+        for (_, number), index in self.link_indices.items():
+            part = LINK_PARTS[number]
+            if part in g.SIMULATED_PRINCIPAL_INERTIA:
+                pybullet.changeDynamics(self.body, index, localInertiaDiagonal=g.SIMULATED_PRINCIPAL_INERTIA[part],
+                                        physicsClientId=client)
+            if part == "lower":
+                pybullet.changeDynamics(self.body, index, spinningFriction=g.FINGERTIP_SPINNING_FRICTION,
+                                        physicsClientId=client)
 
     def recreate(self) -> None:
         """Load the body again into a cleared world (see ``World.clear``), with default link properties.
