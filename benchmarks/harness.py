@@ -129,7 +129,7 @@ def start_record(name: str, settings: dict[str, Any], original_python: str | Non
         packages["original"] = package_facts(original_python, "original")
     return {
         "benchmark": name,
-        "command": "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0]), *sys.argv[1:]]),
+        "command": command_line(),
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine_facts(),
         "settings": settings,
@@ -139,6 +139,20 @@ def start_record(name: str, settings: dict[str, Any], original_python: str | Non
                   "each named as such; every figure comes from a fresh process per package and task, the two "
                   "packages alternating",
     }
+
+
+def command_line() -> str:
+    """This process's command, as one would type it from the repository root (the --note text left out)."""
+    arguments, skip = [], False
+    for argument in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif argument == "--note":
+            skip = True
+        elif not argument.startswith("--note="):
+            arguments.append(argument)
+    script = os.path.relpath(os.path.abspath(sys.argv[0]), Path(__file__).resolve().parent.parent)
+    return "python " + " ".join(shlex.quote(a) for a in [script, *arguments])
 
 
 def finish_record(record: dict[str, Any], path: str | None) -> Path:

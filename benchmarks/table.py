@@ -12,11 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BLOCK = re.compile(r"(<!-- table: (?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /table -->)", re.DOTALL)
+BLOCK = re.compile(r"(<!-- table: (?P<name>[a-z_/]+)(:(?P<view>[a-z_]+))? -->\n)(?P<body>.*?)(<!-- /table -->)",
+                   re.DOTALL)
+"""A block: ``NAME`` is the JSON file under benchmarks/results/ (without ``.json``); ``VIEW`` picks a
+renderer other than the file's own benchmark (for example ``scripted_policies:scripted_protocols``)."""
 
 
 def provenance(record: dict) -> str:
@@ -29,8 +33,16 @@ def provenance(record: dict) -> str:
     packages = "; ".join(f"{name}: {p.get('package')} {p.get('version')}, Python {p.get('python')}, "
                          f"pybullet {p.get('pybullet')}" for name, p in record["packages"].items())
     note = f" {record['note']}" if record.get("note") else ""
-    return (f"From `{record['command']}` on {record['date'][:10]} ({machine['cpu']}, {machine['logical_cpus']} logical "
-            f"CPUs; {busy}).{note} Raw output: `benchmarks/results/{record['benchmark']}.json` ({packages}).")
+    return (f"From `{_without_note(record['command'])}` on {record['date'][:10]} ({machine['cpu']}, "
+            f"{machine['logical_cpus']} logical CPUs; {busy}).{note} Raw output: "
+            f"`benchmarks/results/{record['benchmark']}.json` ({packages}).")
+
+
+def _without_note(command: str) -> str:
+    """The command without its ``--note`` text (shown apart)."""
+    words = shlex.split(command)
+    kept = [w for i, w in enumerate(words) if w != "--note" and not (i and words[i - 1] == "--note")]
+    return " ".join(shlex.quote(w) for w in kept)
 
 
 def _number(value: float | None, digits: int = 0) -> str:
@@ -39,30 +51,37 @@ def _number(value: float | None, digits: int = 0) -> str:
 
 def render_throughput(record: dict) -> list[str]:
     both = "original" in record["packages"]
-    head = "| env | ours, steps per wall-clock s | ours, steps per CPU s | ours, median reset (ms) |"
-    rule = "|---|---|---|---|"
+    packages = ("ours", "original") if both else ("ours",)
+    head, rule = "| env |", "|---|"
+    for package in packages:
+        head += f" {package}, steps per wall-clock s | {package}, steps per CPU s |"
+        rule += "---|---|"
     if both:
-        head += (" original, steps per wall-clock s | original, steps per CPU s | original, median reset (ms) |"
-                 " ours / original (wall-clock) | ours / original (CPU) |")
-        rule += "---|---|---|---|---|"
+        head += " ours / original (wall-clock) | ours / original (CPU) |"
+        rule += "---|---|"
     lines = [head, rule]
     for env_id, summary in record["tasks"].items():
-        ours = summary["ours"]
-        row = (f"| {env_id} | {_number(ours['steps_per_wall_second'])} | {_number(ours['steps_per_cpu_second'])} | "
-               f"{_number(ours['median_reset_ms'], 1)} |")
+        row = f"| {env_id} |"
+        for package in packages:
+            figures = summary.get(package)
+            row += (f" {figures['steps_per_wall_second']:.0f} | {figures['steps_per_cpu_second']:.0f} |" if figures
+                    else " no such task | |")
         if both:
-            original = summary.get("original")
-            if original:
-                row += (f" {_number(original['steps_per_wall_second'])} | {_number(original['steps_per_cpu_second'])}"
-                        f" | {_number(original['median_reset_ms'], 1)} | {summary['ratio_wall']:.2f}x |"
-                        f" {summary['ratio_cpu']:.2f}x |")
-            else:
-                row += " no such task | | | | |"
+            row += (f" {summary['ratio_wall']:.2f}x | {summary['ratio_cpu']:.2f}x |" if "ratio_wall" in summary
+                    else " | |")
         lines.append(row)
+    lines += ["", "| env | " + " | ".join(f"{p}, median reset (ms) | {p}, build (s)" for p in packages) + " |",
+              "|---|" + "---|---|" * len(packages)]
+    for env_id, summary in record["tasks"].items():
+        cells = [f"{summary[p]['median_reset_ms']:.1f} | {summary[p]['build_seconds']:.2f}" if p in summary else "- | -"
+                 for p in packages]
+        lines.append(f"| {env_id} | " + " | ".join(cells) + " |")
     settings = record["settings"]
     lines += ["", f"Settings: {settings['steps']} measured steps per task after {settings['warmup_steps']} warm-up "
                   f"steps, skip frame {settings['skip_frame']} for both, the same uniform random actions "
-                  f"(seed {settings['seed']}), {settings['rounds']} fresh process(es) per package and task."]
+                  f"(seed {settings['seed']}), {settings['rounds']} fresh process(es) per package and task; "
+                  f"resets when an episode ends are included in the step rates; reset and build times are "
+                  "wall-clock."]
     return lines
 
 
@@ -111,8 +130,7 @@ def render_pixels(record: dict) -> list[str]:
     if both:
         original = three["original"]
         text += (f"; the original {original['goal_intervention_cpu_ms']:.1f} ms, and "
-                 f"{original['other_intervention_cpu_ms']:.1f} ms for a mass change (it re-renders on every "
-                 "intervention)")
+                 f"{original['other_intervention_cpu_ms']:.1f} ms for a mass change")
     lines += ["", text + f". Ours renders with `{three['ours']['renderer']}`."]
     return lines
 
@@ -128,25 +146,102 @@ def render_evaluation(record: dict) -> list[str]:
     lines += ["", f"{settings['task']}, protocols {', '.join(settings['protocols'])}, "
                   f"{settings['episodes_per_protocol']} full-length episodes each, skip frame {settings['skip_frame']};"
                   f" ours' scores identical in every configuration: {record['identical_scores_ours']}."]
+    if "ratio_wall_ours_1_local_over_original" in record:
+        lines[-1] += (" Ours on 1 local worker / the original, episodes per wall-clock second: "
+                      f"{record['ratio_wall_ours_1_local_over_original']:.2f}x (both single processes).")
+    return lines
+
+
+def render_torch_threads(record: dict) -> list[str]:
+    lines = ["| torch threads | env steps per wall-clock s | env steps per CPU s |", "|---|---|---|"]
+    for row in record["rows"]:
+        lines.append(f"| {row['threads']} | {row['steps_per_wall_second']:.1f} | {row['steps_per_cpu_second']:.1f} |")
+    settings = record["settings"]
+    return lines + ["", f"SAC ({settings['algorithm']}) on {settings['task']}, {settings['steps']} env steps after "
+                        f"{settings['learning_starts']} (one gradient update each); CPU time counts every thread."]
+
+
+def render_soak(record: dict) -> list[str]:
+    lines = ["| part | figures |", "| --- | --- |"]
+    soak, cycles, physics, fuzz = (record.get(k) for k in ("soak", "cycles", "physics", "fuzz"))
+    if soak:
+        counts = soak["counts"]
+        lines.append(
+            f"| soak | {soak['steps']:,} steps over {len(record['settings']['tasks'].split(','))} families in "
+            f"{soak['seconds'] / 60:.1f} min wall-clock ({soak['steps_per_second']} steps/s); "
+            f"{counts.get('interventions_ok', 0) + counts.get('interventions_refused', 0):,} random interventions "
+            f"({counts.get('interventions_ok', 0):,} applied, {counts.get('interventions_refused', 0):,} refused as "
+            f"infeasible), {counts.get('resets', 0):,} resets; {counts.get('exceptions', 0)} exceptions, "
+            f"{counts.get('physics_warnings', 0)} physics warnings; RSS {soak['rss_start_mb']:.1f} MB after building "
+            f"the envs, {soak['rss_end_mb']:.1f} MB at the end ({soak['rss_growth_mb']:+.1f} MB after the first "
+            f"sample); {soak['clients_open_during']} clients open throughout, {soak['clients_open_after_close']} "
+            "after closing |")
+    if cycles:
+        lines.append(f"| cycles | {cycles['cycles']:,} create/step/close cycles: {cycles['leaked_clients']} leaked "
+                     f"clients, {cycles['fd_growth']} extra file descriptors, {cycles['rss_growth_mb']:+.1f} MB RSS |")
+    if physics:
+        lines.append(f"| physics | {physics['steps']:,} steps of maximum and random torques: "
+                     f"{physics['problem_steps']} problems |")
+    if fuzz:
+        inputs = ", ".join(f"{n:,} {kind.replace('_', ' ')}" for kind, n in fuzz["inputs"].items())
+        verdict = ("every one refused with its specific exception" if not fuzz["wrong_count"]
+                   else f"{fuzz['wrong_count']} NOT refused as expected")
+        unchanged = "environment unchanged" if fuzz["env_unchanged"] else "ENVIRONMENT CHANGED"
+        lines.append(f"| fuzz | {inputs}: {verdict}, {unchanged} |")
+    return lines
+
+
+def render_scripted_policies(record: dict) -> list[str]:
+    lines = ["| task | setting | episodes | success rate | final fractional success | mean fractional success |",
+             "|---|---|---|---|---|---|"]
+    for row in record["rows"]:
+        lines.append(f"| {row['task']} | {row['setting']} | {row['episodes']} | {row['success_rate']:.2f} | "
+                     f"{row['final_fractional_success']:.3f} | {row['mean_fractional_success']:.3f} |")
+    return lines
+
+
+def render_scripted_protocols(record: dict) -> list[str]:
+    lines = ["| task | protocol | changes (space) | episodes | success rate | final fractional success |",
+             "|---|---|---|---|---|---|"]
+    for row in record["protocols"]:
+        lines.append(f"| {row['task']} | {row['protocol']} | {row['label']} ({row['space']}) | {row['episodes']} | "
+                     f"{row['success_rate']:.2f} | {row['final_fractional_success']:.3f} |")
+    return lines
+
+
+def render_learning(history: list) -> list[str]:
+    """A training run's evaluations.json: the default-goal episode apart from the sampled-goal ones."""
+    lines = ["| env steps | last fractional success, default goal (episode 0) | return, default goal | "
+             "last fractional success, sampled goals (episodes 1-2) | last fractional success, all 3 episodes |",
+             "|---|---|---|---|---|"]
+    for entry in history:
+        default = entry["default_last_fractional_success"]
+        sampled = (3 * entry["last_fractional_success"] - default) / 2  # the mean over 3 episodes, less episode 0
+        lines.append(f"| {entry['timesteps']:,} | {default:.2f} | {entry['default_return']:.0f} | "
+                     f"{max(sampled, 0.0):.2f} | {entry['last_fractional_success']:.2f} |")
     return lines
 
 
 RENDERERS = {"throughput": render_throughput, "interventions": render_interventions, "pixels": render_pixels,
-             "evaluation": render_evaluation}
+             "evaluation": render_evaluation, "torch_threads": render_torch_threads, "soak": render_soak,
+             "scripted_policies": render_scripted_policies, "scripted_protocols": render_scripted_protocols,
+             "learning": render_learning}
 
 
-def render(record: dict) -> str:
+def render(record: dict | list, view: str | None = None) -> str:
     """The Markdown block (table, settings, provenance) of one result record."""
-    return "\n".join([*RENDERERS[record["benchmark"]](record), "", provenance(record)]) + "\n"
+    if isinstance(record, list):  # a training run's evaluations.json: its provenance is the training command
+        return "\n".join(RENDERERS[view or "learning"](record)) + "\n"
+    return "\n".join([*RENDERERS[view or record["benchmark"]](record), "", provenance(record)]) + "\n"
 
 
-def load(name: str) -> dict:
+def load(name: str) -> dict | list:
     return json.loads((RESULTS / f"{name}.json").read_text())
 
 
 def rewrite(text: str) -> str:
     """``text`` with every table block rendered again from the committed JSON."""
-    return BLOCK.sub(lambda m: m.group(1) + render(load(m.group("name"))) + m.group(4), text)
+    return BLOCK.sub(lambda m: m.group(1) + render(load(m.group("name")), m.group("view")) + m.group(6), text)
 
 
 def main() -> None:
@@ -154,9 +249,10 @@ def main() -> None:
     parser.add_argument("--write", nargs="*", default=None, help="Markdown files whose table blocks to rewrite")
     args = parser.parse_args()
     if args.write is None:
-        for name in RENDERERS:
-            if (RESULTS / f"{name}.json").is_file():
-                print(f"<!-- table: {name} -->\n{render(load(name))}<!-- /table -->\n")
+        for path in sorted(RESULTS.glob("*.json")):
+            record = load(path.stem)
+            if isinstance(record, dict) and record.get("benchmark") in RENDERERS:
+                print(f"<!-- table: {path.stem} -->\n{render(record)}<!-- /table -->\n")
         return
     for path in map(Path, args.write):
         text = path.read_text()

@@ -166,7 +166,7 @@ def train(
         progress: show a tqdm progress bar.
         torch_threads: torch's intra-op threads in this process (None: leave torch's setting). One
             thread is the fastest for these small networks on a few cores, and avoids starving the
-            simulation: measured on 2 cores, SAC ran 58 steps/s with 1 thread and 6 with 2.
+            simulation (``benchmarks/torch_threads.py`` measures it; figures in docs/training.md).
     """
     from stable_baselines3.common.callbacks import CallbackList, CheckpointCallback
     from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
