@@ -157,7 +157,7 @@ def render_torch_threads(record: dict) -> list[str]:
     for row in record["rows"]:
         lines.append(f"| {row['threads']} | {row['steps_per_wall_second']:.1f} | {row['steps_per_cpu_second']:.1f} |")
     settings = record["settings"]
-    return lines + ["", f"SAC ({settings['algorithm']}) on {settings['task']}, {settings['steps']} env steps after "
+    return lines + ["", f"{settings['algorithm']} on {settings['task']}, {settings['steps']} env steps after "
                         f"{settings['learning_starts']} (one gradient update each); CPU time counts every thread."]
 
 
