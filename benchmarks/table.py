@@ -172,9 +172,8 @@ def render_soak(record: dict) -> list[str]:
             f"{counts.get('interventions_ok', 0) + counts.get('interventions_refused', 0):,} random interventions "
             f"({counts.get('interventions_ok', 0):,} applied, {counts.get('interventions_refused', 0):,} refused as "
             f"infeasible), {counts.get('resets', 0):,} resets; {counts.get('exceptions', 0)} exceptions, "
-            f"{counts.get('physics_warnings', 0)} physics warnings; RSS {soak['rss_start_mb']:.1f} MB after building "
-            f"the envs, {soak['rss_end_mb']:.1f} MB at the end ({soak['rss_growth_mb']:+.1f} MB after the first "
-            f"sample); {soak['clients_open_during']} clients open throughout, {soak['clients_open_after_close']} "
+            f"{counts.get('physics_warnings', 0)} physics warnings; {_rss_story(soak)}; "
+            f"{soak['clients_open_during']} clients open throughout, {soak['clients_open_after_close']} "
             "after closing |")
     if cycles:
         lines.append(f"| cycles | {cycles['cycles']:,} create/step/close cycles: {cycles['leaked_clients']} leaked "
@@ -189,6 +188,16 @@ def render_soak(record: dict) -> list[str]:
         unchanged = "environment unchanged" if fuzz["env_unchanged"] else "ENVIRONMENT CHANGED"
         lines.append(f"| fuzz | {inputs}: {verdict}, {unchanged} |")
     return lines
+
+
+def _rss_story(soak: dict) -> str:
+    """Resident memory: after building, at the first sample of the second half of the run, at the end."""
+    samples = soak["samples"][:-1]  # the last sample is taken after closing
+    steps = samples[-1][0]
+    middle = next(sample for sample in samples if sample[0] >= steps / 2)
+    end = samples[-1][1]
+    return (f"RSS {samples[0][1]:.1f} MB after building the envs, {middle[1]:.1f} MB at {middle[0]:,} steps, "
+            f"{end:.1f} MB at the end ({end - middle[1]:+.1f} MB over the last {steps - middle[0]:,} steps)")
 
 
 def render_scripted_policies(record: dict) -> list[str]:

@@ -151,8 +151,9 @@ def test_grid_presets_are_one_table_and_paper_means_the_papers_settings(tmp_path
     from causalworld import cli
     from causalworld.baselines import grid
     from causalworld.baselines.grid import GRID_PRESETS, plan_grid, resolve_settings, training_config
+    from causalworld.commands.grid import PRESETS
 
-    assert set(GRID_PRESETS) == {"smoke", "paper"}
+    assert set(GRID_PRESETS) == set(PRESETS) == {"smoke", "paper"}
     paper = resolve_settings("paper", {})
     runs = plan_grid(paper["algos"], paper["curricula"], paper["seeds"])
     assert len(runs) == 45 and paper["episodes"] == 200  # 3 x 3 x 5; the original evaluated 200 episodes
