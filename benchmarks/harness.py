@@ -162,6 +162,9 @@ def finish_record(record: dict[str, Any], path: str | None) -> Path:
     except OSError:
         pass
     target = Path(path) if path else RESULTS / f"{record['benchmark']}.json"
+    root = RESULTS.parent.parent
+    record["raw_output"] = (str(target.resolve().relative_to(root)) if target.resolve().is_relative_to(root)
+                            else str(target.resolve()))
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_text(json.dumps(record, indent=1) + "\n")

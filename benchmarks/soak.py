@@ -291,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.fuzz > 0:
         summary["fuzz"] = fuzz(args.fuzz, args.seed)
     summary["machine"]["load_average_at_end"] = list(os.getloadavg())
+    summary["raw_output"] = str(args.json) if args.json is not None else None
     text = json.dumps(summary, indent=1, default=str)
     print(text)
     if args.json is not None:

@@ -33,9 +33,9 @@ def provenance(record: dict) -> str:
     packages = "; ".join(f"{name}: {p.get('package')} {p.get('version')}, Python {p.get('python')}, "
                          f"pybullet {p.get('pybullet')}" for name, p in record["packages"].items())
     note = f" {record['note']}" if record.get("note") else ""
+    raw = record.get("raw_output") or f"benchmarks/results/{record['benchmark']}.json"
     return (f"From `{_without_note(record['command'])}` on {record['date'][:10]} ({machine['cpu']}, "
-            f"{machine['logical_cpus']} logical CPUs; {busy}).{note} Raw output: "
-            f"`benchmarks/results/{record['benchmark']}.json` ({packages}).")
+            f"{machine['logical_cpus']} logical CPUs; {busy}).{note} Raw output: `{raw}` ({packages}).")
 
 
 def _without_note(command: str) -> str:
@@ -78,8 +78,9 @@ def render_throughput(record: dict) -> list[str]:
         lines.append(f"| {env_id} | " + " | ".join(cells) + " |")
     settings = record["settings"]
     lines += ["", f"Settings: {settings['steps']} measured steps per task after {settings['warmup_steps']} warm-up "
-                  f"steps, skip frame {settings['skip_frame']} for both, the same uniform random actions "
-                  f"(seed {settings['seed']}), {settings['rounds']} fresh process(es) per package and task; "
+                  f"steps, skip frame {settings['skip_frame']}{' for both' if both else ''}, "
+                  f"{'the same ' if both else ''}uniform random actions (seed {settings['seed']}), "
+                  f"{settings['rounds']} fresh process(es) per package and task; "
                   f"resets when an episode ends are included in the step rates; reset and build times are "
                   "wall-clock."]
     return lines
