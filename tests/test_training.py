@@ -95,6 +95,12 @@ def test_each_algorithm_trains_saves_reloads_and_evaluates(algo, tmp_path):
     assert (tmp_path / "learning_curve.png").stat().st_size > 0
     assert any((tmp_path / "checkpoints").iterdir()) or config.checkpoint_freq > 600
     _safe_loader_acts_as_stable_baselines3(run.model_path, algo)
+    checkpoint = tmp_path / "checkpoints" / "model_copy_steps.zip"  # a checkpoint finds the run's config.json
+    checkpoint.parent.mkdir(exist_ok=True)
+    checkpoint.write_bytes(run.model_path.read_bytes())
+    from causalworld.evaluation.model_files import load_sb3_model
+
+    assert type(load_sb3_model(checkpoint).policy) is type(load_sb3_model(run.model_path).policy)
     from causalworld.evaluation import evaluate
 
     result = evaluate(str(run.model_path), "reaching", protocols=["P0"], episodes=1,
