@@ -8,10 +8,14 @@ Jobs (``job["kind"]``):
 
 * ``"actions"``: build ``job["task"]`` (with ``task_kwargs``, an optional starting-state
   ``intervention``), reset, then apply ``job["actions"]`` (raw, unnormalized, in
-  ``action_mode``) at ``skip_frame``. Every step records joint positions (rad), joint velocities
+  ``action_mode``) at ``skip_frame``; ``kicks`` (step index -> angular velocity, rad/s, world
+  frame) sets the tool block spinning just before that step. Every step records joint positions (rad), joint velocities
   (rad/s), fingertip positions (m, z from the floor top), the tool block's position (m) and
   quaternion (xyzw) when the task has one, and the robot-block contacts (count, summed normal
   force in N).
+* ``"serve"``: answer requests on standard input, one JSON line each (``{"reset": intervention}`` or
+  ``{"step": raw action}``), with the raw observation and the fractional success: closed-loop
+  policies (our scripted ones) run in the controller's process against either package.
 * ``"agent"``: run a trained agent of the original (``agent`` zip path) deterministically on each
   of ``goals`` (starting-state interventions), ``episode_steps`` steps at ``skip_frame``, on the
   original's normalized observation; records the fractional success of every step's info. In our
@@ -131,8 +135,11 @@ def run_actions(job):
             record["contacts"].append(_contacts(sim))
 
     log(observation)
+    kicks = {int(step): spin for step, spin in job.get("kicks", {}).items()}
     start = time.perf_counter()
-    for action in job["actions"]:
+    for index, action in enumerate(job["actions"]):
+        if index in kicks:
+            pybullet.resetBaseVelocity(sim.block_body, angularVelocity=kicks[index], physicsClientId=sim.client)
         observation, _ = sim.step(action)
         log(observation)
     record["seconds"] = time.perf_counter() - start
@@ -216,15 +223,16 @@ def _block_position(sim):
 
 
 def serve(job):
-    """Answer JSON lines on stdin ({"reset": intervention} or {"step": raw action}) with raw observations."""
+    """Answer JSON lines on stdin ({"reset": intervention} or {"step": raw action}) with raw observations.
+
+    With ``"probe": true`` in a step request the reply also lists the robot's contact points (body,
+    link, positions, normal, distance, normal force, friction) and the touching links' world poses.
+    """
     sim = make(job)
     for line in sys.stdin:
         request = json.loads(line)
         if "reset" in request:
             observation, info = sim.reset(request["reset"]), {}
-        elif "kick" in request:  # give the tool block an angular velocity (rad/s, world frame), then step
-            pybullet.resetBaseVelocity(sim.block_body, angularVelocity=request["kick"], physicsClientId=sim.client)
-            observation, info = sim.step(request["step"])
         else:
             observation, info = sim.step(request["step"])
         reply = {"observation": observation.tolist(),
