@@ -90,7 +90,9 @@ class GraspSettings:
     grip_above: float = 0.2
     """Contacts lie this share of the block's height above its centre, so a swinging block hangs stably."""
     correction_gain: float = 0.05
-    """Share of the block's position and yaw error added to the grip's offset every step (integral action)."""
+    """Share of the block's position error added to the grip's offset every step (integral action)."""
+    yaw_correction_gain: float = 0.03
+    """Share of the block's yaw error added to the grip's turn every step (integral action)."""
     max_correction: float = 0.015
     """Largest offset (m; for yaw, this many times 10 rad) the integral action may build up."""
 
@@ -365,7 +367,7 @@ class GraspCarry:
         self._bias = np.clip(self._bias + s.correction_gain * error, -limit, limit)
         wanted_yaw = self._yaw_reference + (self._axis - self._grip[3])
         yaw_error = nearest_quarter_turn(block.yaw, wanted_yaw)
-        self._yaw_bias = float(np.clip(self._yaw_bias + 0.1 * s.correction_gain * yaw_error, -0.15, 0.15))
+        self._yaw_bias = float(np.clip(self._yaw_bias + s.yaw_correction_gain * yaw_error, -0.15, 0.15))
         delta = np.asarray(centre_goal, dtype=np.float64) - self._centre
         dist = float(np.linalg.norm(delta))
         step = min(dist, s.carry_speed * self.dt, max(s.ease * dist, 0.001))
