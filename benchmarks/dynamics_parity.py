@@ -323,6 +323,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--agent-goals", type=int, default=0, help="picking-agent goals from space A (0: skip)")
     parser.add_argument("--scripted-episodes", type=int, default=0, help="closed-loop scripted episodes per setting")
     parser.add_argument("--seed", type=int, default=0, help="seed of the agent's goal draws")
+    parser.add_argument("--fingertip-spinning-friction", type=float, default=None,
+                        help="diagnostic: run ours with this spinning friction on the lower links (open-loop cases)")
     parser.add_argument("--json", default=str(harness.RESULTS / "dynamics_parity.json"), help="raw output")
     parser.add_argument("--note", default=None, help="a sentence stored with the results")
     args = parser.parse_args(argv)
@@ -331,7 +333,8 @@ def main(argv: list[str] | None = None) -> None:
     record["cases"] = []
     if args.cases is None or args.cases:
         for case in cases(args.cases):
-            job = {"kind": "actions", "skip_frame": SKIP, **case}
+            job = {"kind": "actions", "skip_frame": SKIP, **case,
+                   "ours_fingertip_spinning_friction": args.fingertip_spinning_friction}
             original = run_worker(args.original_python, {**job, "package": "original"})
             ours = run_worker(sys.executable, {**job, "package": "ours"})
             summary = compare(case, ours, original)

@@ -88,13 +88,23 @@ class Ours:
     def block_body(self):
         return self.env.stage.blocks["tool_block"].body
 
+    spinning_friction = None
+    """If set, the lower links' spinning friction after every reset (a diagnostic of the benchmark)."""
+
     def reset(self, intervention=None):
         self.env.reset(seed=0)
         if intervention:
             result = self.env.set_starting_state(intervention)
             if not result.success:
                 raise RuntimeError(f"ours refused {intervention}: {result.reasons}")
-        return np.asarray(self.env.reset(seed=0)[0], dtype=np.float64)
+        observation = self.env.reset(seed=0)[0]
+        if self.spinning_friction is not None:
+            robot = self.env.robot
+            for (_, link), index in robot.link_indices.items():
+                if link == 3:  # the lower link, which carries the fingertip
+                    pybullet.changeDynamics(robot.body, index, spinningFriction=self.spinning_friction,
+                                            physicsClientId=self.client)
+        return np.asarray(observation, dtype=np.float64)
 
     def step(self, action):
         observation, _, _, _, info = self.env.step(np.asarray(action, dtype=np.float64))
@@ -108,7 +118,9 @@ def make(job, normalized=False):
     task, kwargs, skip, mode = job["task"], job.get("task_kwargs", {}), job["skip_frame"], job["action_mode"]
     if job["package"] == "original":
         return Original(task, kwargs, skip, mode, normalized)
-    return Ours(task, kwargs, skip, mode, job.get("episode_steps", 100000))
+    ours = Ours(task, kwargs, skip, mode, job.get("episode_steps", 100000))
+    ours.spinning_friction = job.get("ours_fingertip_spinning_friction")
+    return ours
 
 
 # -- jobs --------------------------------------------------------------------------------------
