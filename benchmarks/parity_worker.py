@@ -89,7 +89,7 @@ class Ours:
         return self.env.stage.blocks["tool_block"].body
 
     spinning_friction = None
-    """If set, the lower links' spinning friction after every reset (a diagnostic of the benchmark)."""
+    """If set, the fingers' lower and tip links' spinning friction after every reset (a benchmark diagnostic)."""
 
     def reset(self, intervention=None):
         self.env.reset(seed=0)
@@ -100,10 +100,10 @@ class Ours:
         observation = self.env.reset(seed=0)[0]
         if self.spinning_friction is not None:
             robot = self.env.robot
-            for (_, link), index in robot.link_indices.items():
-                if link == 3:  # the lower link, which carries the fingertip
-                    pybullet.changeDynamics(robot.body, index, spinningFriction=self.spinning_friction,
-                                            physicsClientId=self.client)
+            lower = [index for (_, link), index in robot.link_indices.items() if link == 3]
+            for index in lower + list(robot.tip_link_indices):  # the shafts and the fingertip balls
+                pybullet.changeDynamics(robot.body, index, spinningFriction=self.spinning_friction,
+                                        physicsClientId=self.client)
         return np.asarray(observation, dtype=np.float64)
 
     def step(self, action):

@@ -57,14 +57,15 @@ SHAFT_RADIUS = 0.011
 SHAFT_BOTTOM_Z = -0.1446
 SHAFT_TOP_Z = 0.014
 """The lower link's shaft (link frame, m): about SHAFT_RADIUS thick from SHAFT_BOTTOM_Z, 15 mm above the
-fingertip centre, up to SHAFT_TOP_Z at the joint, around the fingertip's axis."""
+fingertip centre, up to SHAFT_TOP_Z at the joint, around the fingertip's axis. The lower link collides
+as this shaft; the fingertip ball (TIP_RADIUS plus the margin) collides as the tip link."""
 COLLISION_MARGIN = 0.001
 """Skin (m) by which the robot's collision surface lies outside its link geometry.
 
 The original's links collide as convex hulls, which Bullet pads with a 1 mm margin: contact points
 on its fingertips lie 10.5 mm from the tip centre, not 9.5 mm. Our collision primitives include it."""
 FINGERTIP_SPINNING_FRICTION = 0.001
-"""Spinning (torsional) friction coefficient (m) of the lower links, where the fingertips are.
+"""Spinning (torsional) friction coefficient (m) of the fingertip balls and the lower links' shafts.
 
 The original's fingertip is a faceted hull: its contact with a block face keeps up to four points a
 few millimetres apart, which resist twisting. Our round fingertip touches in one point and would

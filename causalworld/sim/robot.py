@@ -99,6 +99,9 @@ class TriFinger:
             if part == "lower":
                 pybullet.changeDynamics(self.body, index, spinningFriction=g.FINGERTIP_SPINNING_FRICTION,
                                         physicsClientId=client)
+        for index in self.tip_link_indices:
+            pybullet.changeDynamics(self.body, index, spinningFriction=g.FINGERTIP_SPINNING_FRICTION,
+                                    physicsClientId=client)
 
     def recreate(self) -> None:
         """Load the body again into a cleared world (see ``World.clear``), with default link properties.

@@ -15,6 +15,9 @@ from causalworld.sim import geometry as g
 from causalworld.sim.assets import asset_path
 from causalworld.sim.objects import Block, Silhouette
 
+STATIC_GROUP = 2
+"""Bullet's collision group of immovable bodies (``btBroadphaseProxy::StaticFilter``)."""
+
 
 class Stage:
     """Table (``floor``) and wall (``stage``) of the arena, plus the task's objects."""
@@ -38,6 +41,15 @@ class Stage:
     def _load(self) -> None:
         self.floor = pybullet.loadURDF(asset_path("table.urdf"), useFixedBase=True, physicsClientId=self.client)
         self.wall = pybullet.loadURDF(asset_path("stage.urdf"), useFixedBase=True, physicsClientId=self.client)
+        # The wall's segments are links, which Bullet files as movable: put them in the static group so
+        # they are never tested against the table (or each other), as the immovable bodies they are.
+        for link in self._wall_links():
+            pybullet.setCollisionFilterGroupMask(self.wall, link, STATIC_GROUP, ~STATIC_GROUP,
+                                                 physicsClientId=self.client)
+
+    def _wall_links(self) -> range:
+        """Link indices of the wall's body: its shapeless base (-1) and one link per wall segment."""
+        return range(-1, pybullet.getNumJoints(self.wall, physicsClientId=self.client))
 
     def recreate(self) -> None:
         """Load the arena and every task object again into a cleared world, with their current properties."""
@@ -62,7 +74,8 @@ class Stage:
     def set_stage_color(self, color: Sequence[float]) -> None:
         """Colour of the round wall (RGB in [0, 1])."""
         self.stage_color = tuple(float(c) for c in color)
-        pybullet.changeVisualShape(self.wall, -1, rgbaColor=(*self.stage_color, 1.0), physicsClientId=self.client)
+        for link in self._wall_links():
+            pybullet.changeVisualShape(self.wall, link, rgbaColor=(*self.stage_color, 1.0), physicsClientId=self.client)
 
     def set_floor_friction(self, friction: float) -> None:
         """Lateral friction coefficient of the table."""
@@ -72,7 +85,8 @@ class Stage:
     def set_stage_friction(self, friction: float) -> None:
         """Lateral friction coefficient of the wall."""
         self.stage_friction = float(friction)
-        pybullet.changeDynamics(self.wall, -1, lateralFriction=self.stage_friction, physicsClientId=self.client)
+        for link in self._wall_links():
+            pybullet.changeDynamics(self.wall, link, lateralFriction=self.stage_friction, physicsClientId=self.client)
 
     def add_block(self, name: str, **properties) -> Block:
         """Create a cuboid block (see :class:`Block` for the properties) and register it by name."""
