@@ -304,8 +304,8 @@ class Interventions:
         pairs involving ``moved`` bodies ("robot" or object names; None means all) are checked.
         """
         client = self.world.client
-        bodies = {"robot": self.robot.body, "floor": self.stage.floor, "stage": self.stage.wall}
-        bodies.update({name: block.body for name, block in self.stage.blocks.items()})
+        bodies = {"robot": [self.robot.body], "floor": [self.stage.floor], "stage": self.stage.walls}
+        bodies.update({name: [block.body] for name, block in self.stage.blocks.items()})
         check = set(bodies) - {"floor", "stage"} if moved is None else moved & set(bodies)
         # Two immovable bodies may overlap (pick_and_place's obstacle reaches into the round wall by
         # design): neither moves, so no contact between them is ever solved.
@@ -319,7 +319,8 @@ class Interventions:
                     continue
                 done.add(pair)
                 limit = ROBOT_PENETRATION_LIMIT if "robot" in pair else BLOCK_PENETRATION_LIMIT
-                points = pybullet.getClosestPoints(bodies[first], body, 0.0, physicsClientId=client)
+                points = [point for a in bodies[first] for b in body
+                          for point in pybullet.getClosestPoints(a, b, 0.0, physicsClientId=client)]
                 depth = max((-p[8] for p in points), default=0.0)
                 if depth > limit:
                     reasons.append(

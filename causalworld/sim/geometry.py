@@ -106,6 +106,19 @@ WALL_HEIGHT = 0.25
 WALL_SEGMENTS = 36
 """The round wall is a ring of this many flat boxes."""
 
+
+def wall_segments() -> list[tuple[tuple[float, float, float], float, tuple[float, float, float]]]:
+    """The round wall's boxes: centre (m, world frame), yaw (rad) and half extents (m) of each.
+
+    Their inner faces lie WALL_INNER_RADIUS from the arena's axis; they stand on the floor.
+    """
+    n = WALL_SEGMENTS
+    side = 2.0 * (WALL_INNER_RADIUS + WALL_THICKNESS) * math.tan(math.pi / n)
+    radius = WALL_INNER_RADIUS + WALL_THICKNESS / 2
+    z = FLOOR_HEIGHT + WALL_HEIGHT / 2
+    half = (WALL_THICKNESS / 2, side / 2, WALL_HEIGHT / 2)
+    return [((radius * math.cos(a), radius * math.sin(a), z), a, half) for a in (2 * math.pi * k / n for k in range(n))]
+
 FLOOR_COLOR = (0.31, 0.27, 0.25)
 STAGE_COLOR = (0.95, 0.95, 0.95)
 FINGER_COLORS = ((0.6, 0.0, 0.0), (0.0, 0.6, 0.0), (0.0, 0.0, 0.6))

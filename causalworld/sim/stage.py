@@ -7,6 +7,7 @@ lateral friction.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pybullet
@@ -14,9 +15,6 @@ import pybullet
 from causalworld.sim import geometry as g
 from causalworld.sim.assets import asset_path
 from causalworld.sim.objects import Block, Silhouette
-
-STATIC_GROUP = 2
-"""Bullet's collision group of immovable bodies (``btBroadphaseProxy::StaticFilter``)."""
 
 
 class Stage:
@@ -39,17 +37,23 @@ class Stage:
         """Counts changes to what observations show statically (goal poses, sizes, types)."""
 
     def _load(self) -> None:
-        self.floor = pybullet.loadURDF(asset_path("table.urdf"), useFixedBase=True, physicsClientId=self.client)
-        self.wall = pybullet.loadURDF(asset_path("stage.urdf"), useFixedBase=True, physicsClientId=self.client)
-        # The wall's segments are links, which Bullet files as movable: put them in the static group so
-        # they are never tested against the table (or each other), as the immovable bodies they are.
-        for link in self._wall_links():
-            pybullet.setCollisionFilterGroupMask(self.wall, link, STATIC_GROUP, ~STATIC_GROUP,
-                                                 physicsClientId=self.client)
-
-    def _wall_links(self) -> range:
-        """Link indices of the wall's body: its shapeless base (-1) and one link per wall segment."""
-        return range(-1, pybullet.getNumJoints(self.wall, physicsClientId=self.client))
+        client = self.client
+        self.floor = pybullet.loadURDF(asset_path("table.urdf"), useFixedBase=True, physicsClientId=client)
+        segments = g.wall_segments()
+        collision = pybullet.createCollisionShape(pybullet.GEOM_BOX, halfExtents=segments[0][2], physicsClientId=client)
+        visual = pybullet.createVisualShape(pybullet.GEOM_BOX, halfExtents=segments[0][2],
+                                            rgbaColor=(*g.STAGE_COLOR, 1.0), physicsClientId=client)
+        self.walls = [
+            pybullet.createMultiBody(baseMass=0.0, baseCollisionShapeIndex=collision, baseVisualShapeIndex=visual,
+                                     basePosition=centre, useMaximalCoordinates=True,
+                                     baseOrientation=(0.0, 0.0, math.sin(yaw / 2),
+                                                                           math.cos(yaw / 2)),
+                                     physicsClientId=client)
+            for centre, yaw, _ in segments
+        ]
+        """The wall's boxes, one body each. (On one body they would form a compound shape, which keeps
+        several contact caches per touching body; PyBullet's ``restoreState`` cannot tell those apart, so a
+        snapshot with a block against the wall would not restore bit-exactly.)"""
 
     def recreate(self) -> None:
         """Load the arena and every task object again into a cleared world, with their current properties."""
@@ -74,8 +78,8 @@ class Stage:
     def set_stage_color(self, color: Sequence[float]) -> None:
         """Colour of the round wall (RGB in [0, 1])."""
         self.stage_color = tuple(float(c) for c in color)
-        for link in self._wall_links():
-            pybullet.changeVisualShape(self.wall, link, rgbaColor=(*self.stage_color, 1.0), physicsClientId=self.client)
+        for wall in self.walls:
+            pybullet.changeVisualShape(wall, -1, rgbaColor=(*self.stage_color, 1.0), physicsClientId=self.client)
 
     def set_floor_friction(self, friction: float) -> None:
         """Lateral friction coefficient of the table."""
@@ -85,8 +89,8 @@ class Stage:
     def set_stage_friction(self, friction: float) -> None:
         """Lateral friction coefficient of the wall."""
         self.stage_friction = float(friction)
-        for link in self._wall_links():
-            pybullet.changeDynamics(self.wall, link, lateralFriction=self.stage_friction, physicsClientId=self.client)
+        for wall in self.walls:
+            pybullet.changeDynamics(wall, -1, lateralFriction=self.stage_friction, physicsClientId=self.client)
 
     def add_block(self, name: str, **properties) -> Block:
         """Create a cuboid block (see :class:`Block` for the properties) and register it by name."""
