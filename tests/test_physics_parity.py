@@ -124,3 +124,68 @@ def test_two_fingertips_lift_a_block_above_0_2_m_in_end_effector_mode(mass):
     assert observation[34] > 0.2, f"a {mass} kg block ended at {observation[34]:.3f} m"
     tips = observation[19:28].reshape(3, 3)
     assert np.linalg.norm(tips[1:, :2].mean(axis=0) - observation[32:34]) < 0.02  # still between the fingertips
+
+
+def _rollback_matches_reference(task: str, start: dict, actions: np.ndarray, split: int, **kwargs) -> bool:
+    """An infeasible intervention after ``split`` steps changes nothing: the rest of the run stays bit-exact."""
+    envs = []
+    for _ in range(2):
+        env = CausalWorldEnv(task, normalize_actions=False, normalize_observations=False, **kwargs)
+        env.reset(seed=0)
+        if start:
+            assert env.set_starting_state(start, check_bounds=False).success
+        env.reset(seed=0)
+        envs.append(env)
+    reference, env = envs
+    try:
+        for action in actions[:split]:
+            reference.step(action)
+            env.step(action)
+        result = env.do_intervention({"tool_block": {"cartesian_position": [0.0, 0.0, 0.0]}}, check_bounds=False)
+        assert not result.success
+        return all(np.array_equal(env.step(a)[0], reference.step(a)[0]) for a in actions[split:])
+    finally:
+        reference.close()
+        env.close()
+
+
+def test_a_refused_intervention_rolls_back_bit_exactly_with_a_block_against_the_wall():
+    """Regression: the wall was one body of 36 boxes; restoreState mixed up its per-box contact caches."""
+    rest = np.array([0.0, 0.8, -1.6] * 3)
+    actions = np.repeat(rest[None], 40, axis=0)
+    assert _rollback_matches_reference("pushing", {"tool_block": {"cartesian_position": [0.2115, 0.0, 0.0325]}},
+                                       actions, 20)
+
+
+def test_a_refused_intervention_rolls_back_bit_exactly_while_two_fingertips_hold_the_block():
+    sequence = REFERENCE["sequences"]["lift"]
+    actions = np.array(actions_of(sequence))
+    assert _rollback_matches_reference("picking", {}, actions, len(actions) - 60, tool_block_mass=0.08)
+
+
+def test_refused_interventions_roll_back_bit_exactly_after_random_play():
+    """Every link and wall box is one collision shape, so restoreState finds each contact cache again.
+
+    (With a fingertip ball and shaft on one link, or the wall's boxes on one body, some of these
+    seeds diverged after the roll-back.)
+    """
+    for seed in range(12):
+        actions = np.random.default_rng(seed).uniform([-1.57, -1.2, -3.0] * 3, [1.0, 1.57, 3.0] * 3, (40, 9))
+        assert _rollback_matches_reference("pushing", {}, actions, 20), seed
+
+
+def test_the_description_s_velocity_limit_does_not_act_under_torque_control():
+    """Our URDF says 50 rad/s, the original's Bullet holds 1000 rad/s: the same trajectory either way."""
+    import pybullet
+
+    sequence = REFERENCE["sequences"]["free"]
+    env = CausalWorldEnv("reaching", skip_frame=SKIP_FRAME, normalize_actions=False, max_episode_length=100_000)
+    env.reset(seed=0)
+    for index in env.robot.joint_indices:
+        pybullet.changeDynamics(env.robot.body, index, maxJointVelocity=1000.0, physicsClientId=env.world.client)
+    joints = []
+    for action in actions_of(sequence):
+        env.step(np.asarray(action))
+        joints.append(env.robot.read_joints()[0])
+    env.close()
+    assert np.array_equal(np.array(joints), replay(sequence)[0][1:])
