@@ -32,6 +32,7 @@ class ObservationWriter:
         self.raw = np.zeros(layout.size, dtype=np.float64)
         self.rigid: list[tuple[Block, int]] = []
         self._empty = np.zeros(layout.size, dtype=bool)
+        self._empty_index = np.zeros(0, dtype=np.intp)
         self._version = -1
         self._slot_ranges = [self._slot_range(slot) for slot in self.slots]
 
@@ -63,6 +64,7 @@ class ObservationWriter:
             else:
                 raw[index(f"{prefix}_cartesian_position")] = obj.position
                 raw[index(f"{prefix}_orientation")] = obj.orientation
+        self._empty_index = np.flatnonzero(self._empty)
 
     def ensure_current(self) -> None:
         """Refresh static values if the stage changed since the last refresh."""
@@ -81,6 +83,6 @@ class ObservationWriter:
             b = state.blocks[block.name]
             raw[start : start + 13] = (*b.position, *b.orientation, *b.linear_velocity, *b.angular_velocity)
         observation = self.layout.finish(raw, self.normalize)
-        if self._empty.any():
-            observation[self._empty] = 0.0
+        if self._empty_index.size:
+            observation[self._empty_index] = 0.0
         return observation

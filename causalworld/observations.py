@@ -192,6 +192,7 @@ class ObservationLayout:
         self.high = np.array([v for f in self.fields for v in f.high], dtype=np.float64)
         self.raw_mask = np.array([f.raw for f in self.fields for _ in f.low], dtype=bool)
         """Values left raw by normalization (type ids)."""
+        self._raw_index = np.flatnonzero(self.raw_mask)
         span = self.high - self.low
         bad = [f.name for f in self.fields if not f.raw and any(h <= lo for lo, h in zip(f.low, f.high))]
         if bad:
@@ -223,13 +224,18 @@ class ObservationLayout:
         """A new float32 observation from the raw float64 buffer: optionally normalized, clipped into the space."""
         if normalize:
             out = self._normalized(raw)
-            np.clip(out, self.normalized_low, self.normalized_high, out=out)
-            return out.astype(np.float32)
-        return np.clip(raw, self.space_low, self.space_high).astype(np.float32)
+            low, high = self.normalized_low, self.normalized_high
+        else:
+            out, low, high = raw.copy(), self.space_low, self.space_high
+        np.maximum(out, low, out=out)
+        np.minimum(out, high, out=out)
+        return out.astype(np.float32)
 
     def _normalized(self, raw: np.ndarray) -> np.ndarray:
-        out = (raw - self.low) * self._scale - 1.0
-        out[..., self.raw_mask] = raw[..., self.raw_mask]
+        out = raw - self.low
+        out *= self._scale
+        out -= 1.0
+        out[..., self._raw_index] = raw[..., self._raw_index]
         return out
 
     def normalize(self, observation: np.ndarray) -> np.ndarray:
@@ -240,5 +246,5 @@ class ObservationLayout:
         """Inverse of :meth:`normalize`: back to raw units."""
         obs = np.asarray(observation, dtype=np.float64)
         out = (obs + 1.0) / self._scale + self.low
-        out[..., self.raw_mask] = obs[..., self.raw_mask]
+        out[..., self._raw_index] = obs[..., self._raw_index]
         return out.astype(np.float32)

@@ -8,7 +8,8 @@ An agent is one of:
 * a stable-baselines3 model (anything with ``predict(obs, deterministic=...)``), used
   deterministically;
 * a name: ``"random"`` (:class:`RandomPolicy`), ``"scripted"`` (the task's scripted policy from
-  :mod:`causalworld.baselines`), or the path of a stable-baselines3 ``.zip`` file.
+  :mod:`causalworld.baselines`), ``"pretrained"`` (the original authors' trained agent,
+  :func:`causalworld.baselines.pretrained_agents.pretrained`), or the path of a stable-baselines3 ``.zip`` file.
 
 Names and paths are built inside each worker, next to its env; objects are copied to workers.
 """
@@ -110,12 +111,32 @@ def build_agent(spec: Any, env: Any) -> EpisodeAgent:
         return EpisodeAgent(RandomPolicy(env.action_space))
     if spec == "scripted":
         return EpisodeAgent(scripted_policy(env.unwrapped.task_name, env.unwrapped))
+    if spec == "pretrained":
+        return EpisodeAgent(pretrained_agent(env.unwrapped))
     if spec.endswith(".zip") or "/" in spec or Path(spec).suffix:
         model = load_sb3_model(spec)
         if "goal_env" in training_record(spec).get("wrappers", []):
             return EpisodeAgent(GoalConditionedModel(model, env))
         return EpisodeAgent(model)
-    raise ValueError(f"unknown agent {spec!r}: use 'random', 'scripted' or the path of a stable-baselines3 .zip")
+    raise ValueError(f"unknown agent {spec!r}: use 'random', 'scripted', 'pretrained' or the path of a "
+                     "stable-baselines3 .zip")
+
+
+def pretrained_agent(env: Any) -> Any:
+    """The original authors' agent for ``env``'s task, after checking the env has the settings it needs.
+
+    Raises:
+        ValueError: a task without an agent, or an env built with other settings (skip frame, modes, ...).
+        PretrainedUnavailable: the original's package could not be found or fetched.
+    """
+    from causalworld.baselines.pretrained_agents import pretrained
+
+    agent = pretrained(env.task_name)
+    wrong = {key: getattr(env, key) for key, value in agent.env_kwargs.items() if getattr(env, key) != value}
+    if wrong:
+        raise ValueError(f"the pretrained {env.task_name} agent needs an env with {dict(agent.env_kwargs)}; "
+                         f"this one has {wrong}")
+    return agent
 
 
 TRAINED_ENV_KEYS = ("skip_frame", "action_mode", "normalize_observations", "normalize_actions", "observation_mode")
