@@ -147,27 +147,42 @@ def summarize(jobs: list[dict], ours: list[dict], original: list[dict] | None) -
                                 and j["intervention"])
         if "original_last" in row:
             row["difference_last"] = row["ours_last"] - row["original_last"]
+            both = _applied_in_both(task, protocol, ours, original or [])
+            row["both_applied"] = len(both)
+            if both:
+                row["difference_last_both_applied"] = float(np.mean([a["last"] - b["last"] for a, b in both]))
         rows.append(row)
     return rows
 
 
+def _applied_in_both(task: str, protocol: str, ours: list[dict], original: list[dict]) -> list[tuple[dict, dict]]:
+    """(ours, original) episode pairs of one protocol whose intervention both packages applied."""
+    theirs = {r["index"]: r for r in original if r["task"] == task and r["protocol"] == protocol}
+    return [(r, theirs[r["index"]]) for r in ours if r["task"] == task and r["protocol"] == protocol
+            and r["index"] in theirs and r["applied"] and theirs[r["index"]]["applied"]]
+
+
 def markdown(rows: list[dict], command: str) -> str:
     lines = [f"Command: `{command}`", "",
-             "Final fractional success (mean ± std over episodes); Δ = ours - original. *applied*: episodes whose "
-             "intervention each env applied; *orig. in bounds*: draws the original's own bounds check accepts.", "",
-             "| task | protocol | episodes | ours last FS | original last FS | Δ | ours full FS | original full FS "
-             "| applied ours/orig. | orig. in bounds |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "Final fractional success (mean ± std over episodes); Δ = ours - original; Δ both: the mean "
+             "difference over the episodes whose intervention both packages applied (the original's "
+             "feasibility check refused a few). *applied*: episodes whose intervention each env applied; "
+             "*orig. in bounds*: draws the original's own bounds check would have accepted (its spaces keep the "
+             "last size intervention's heights across resets and protocols).", "",
+             "| task | protocol | episodes | ours last FS | original last FS | Δ | Δ both | ours full FS "
+             "| original full FS | applied ours/orig. | orig. in bounds |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     def cell(r, side, metric):
         key = f"{side}_{metric}"
         return f"{r[key]:.2f} ± {r[key + '_std']:.2f}" if key in r else "—"
 
     for r in rows:
         delta = f"{r['difference_last']:+.2f}" if "difference_last" in r else "—"
+        both = f"{r['difference_last_both_applied']:+.2f}" if "difference_last_both_applied" in r else "—"
         applied = f"{r.get('ours_applied', '—')}/{r.get('original_applied', '—')}" if r["intervened"] else "—"
         bounds = f"{r.get('original_in_bounds', '—')}" if r["intervened"] else "—"
         lines.append(f"| {r['task']} | {r['protocol']} | {r.get('ours_episodes', 0)} | {cell(r, 'ours', 'last')} | "
-                     f"{cell(r, 'original', 'last')} | {delta} | {cell(r, 'ours', 'full_integrated')} | "
+                     f"{cell(r, 'original', 'last')} | {delta} | {both} | {cell(r, 'ours', 'full_integrated')} | "
                      f"{cell(r, 'original', 'full_integrated')} | {applied} | {bounds} |")
     return "\n".join(lines) + "\n"
 
@@ -183,6 +198,20 @@ def package_data(rows: list[dict], command: str) -> dict:
     return data
 
 
+def resummarize(path: Path, out: Path) -> int:
+    """Recompute the summary, tables and package data of an earlier run (no episode is run again)."""
+    report = json.loads(path.read_text())
+    rows = summarize(report["jobs"], report["ours"], report["original"])
+    report["summary"] = rows
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "parity.json").write_text(json.dumps(report, indent=1))
+    (out / "parity.md").write_text(markdown(rows, report["command"]))
+    if report["original"] is not None:
+        PACKAGE_DATA.write_text(json.dumps(package_data(rows, report["command"]), indent=1) + "\n")
+    print(markdown(rows, report["command"]))
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--original-python", default=None, help="the original's interpreter (side by side)")
@@ -194,7 +223,11 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--source", default=None, help="the original's wheel or agent folder (default: cache/fetch)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "parity")
+    parser.add_argument("--summarize", type=Path, default=None,
+                        help="only rewrite the tables from an earlier run's parity.json (its command is kept)")
     args = parser.parse_args(argv)
+    if args.summarize is not None:
+        return resummarize(args.summarize, args.out)
     command = "python benchmarks/parity.py " + " ".join(sys.argv[1:] if argv is None else argv)
     jobs = [{"task": t, "protocol": "default", "index": k, "space": "space_a_b", "intervention": None,
              "draw_refused": []} for t in args.tasks for k in range(args.episodes)]
