@@ -1,6 +1,5 @@
 """stacked_blocks and creative_stacked_blocks: scenes, slots, walls that stand, task variables."""
 
-import time
 
 import numpy as np
 import pytest
@@ -357,13 +356,14 @@ def test_tools_on_their_goals_give_full_success(make_env):
 
 
 @pytest.mark.parametrize("task", FAMILIES)
-def test_building_is_fast(task):
-    start = time.perf_counter()
+def test_building_needs_no_settling_simulation(task, monkeypatch):
+    # Build time is measured by benchmarks/throughput.py; here: building steps no physics at all.
+    steps = []
+    real_step = causalworld.sim.world.World.step
+    monkeypatch.setattr(causalworld.sim.world.World, "step", lambda self: steps.append(1) or real_step(self))
     env = causalworld.CausalWorldEnv(task)
-    elapsed = time.perf_counter() - start
     env.close()
-    print(f"{task}: built in {elapsed * 1000:.0f} ms")
-    assert elapsed < 1.0  # typically about 0.05-0.1 s
+    assert steps == []
 
 
 def test_creative_obstacles_never_exceed_their_observation_slots():
