@@ -82,7 +82,7 @@ def test_cli_default_agent_is_scripted_where_the_task_has_one(tmp_path):
         (["--episodes", "0"], "--episodes must be at least 1"),
         (["--protocols", "P0,P42"], "unknown protocol"),
         (["--task", "juggling"], "unknown task"),
-        (["--agent", "missing.zip"], "neither 'random', 'scripted' nor an existing model file"),
+        (["--agent", "missing.zip"], "neither 'random', 'scripted', 'pretrained' nor an existing model file"),
         (["--max-steps", "0"], "--max-steps"),
     ],
 )
