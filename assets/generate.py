@@ -81,7 +81,7 @@ def _box(size) -> str:
 
 
 def _lower_shaft() -> str:
-    """Collision capsule of the lower link's shaft, from just above the fingertip ball to the joint."""
+    """Collision capsule of the lower link's shaft, from 5 mm above the fingertip centre to the joint."""
     radius = g.SHAFT_RADIUS + g.COLLISION_MARGIN
     bottom, top = g.SHAFT_BOTTOM_Z, g.SHAFT_TOP_Z + g.COLLISION_MARGIN - radius
     capsule = f'<capsule radius="{radius:.10g}" length="{top - bottom:.10g}"/>'

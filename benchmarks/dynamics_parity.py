@@ -20,9 +20,11 @@ Open-loop action sequences (raw joint positions unless said otherwise; skip_fram
 Reported per case: the fingertip and block position divergence (m) over time, the final block
 pose difference (m, degrees) and each package's final block height.
 
-``--agent-goals N`` runs the original's trained picking agent (``picking_ppo_curr1.zip``,
-skip_frame 3, on the original's normalized observation) on N goals drawn once from space A (goal
-height uniform in [0.08, 0.2] m, as the original's ``sample_new_goal``) in both packages.
+``--agent-goals N`` runs the original's trained agents (``--agents``: picking, reaching,
+pick_and_place; skip_frame 3, each package's own normalized observation) from the default start and
+from N starting states drawn once from space A and applied in both packages: picking's goal heights
+uniform in [0.08, 0.2] m (the original's ``sample_new_goal``), reaching's fingertip goals from our
+env's sampler, pick_and_place's tool-block masses (its agent was trained on the default goal only).
 
 ``--scripted-episodes N`` runs our scripted policies closed-loop against both packages (the policy
 in this process, each package in a worker process) on the same N goals per setting: picking and
@@ -30,7 +32,7 @@ pushing, new space-A goals, space-B goals, space-B goals and masses (their obser
 the same in both packages).
 
 Usage: python benchmarks/dynamics_parity.py --original-python /work/orig/bin/python
-       [--agent-goals 50] [--scripted-episodes 10] [--cases grasp push]
+       [--agent-goals 50] [--agents picking reaching] [--scripted-episodes 10] [--cases grasp push]
        [--json benchmarks/results/dynamics_parity.json]
 """
 
@@ -64,7 +66,7 @@ TIP_RADIUS = 0.0095
 SQUEEZE = 0.02
 CURVE_EVERY = 5
 """Per-step divergence curves are stored every this many steps (0.06 s)."""
-AGENT = "causal_world/assets/baseline_actors/picking_ppo_curr1.zip"
+AGENT_DIR = "causal_world/assets/baseline_actors"
 
 
 # -- action sequences ---------------------------------------------------------------------
@@ -242,18 +244,42 @@ def original_site(original_python: str) -> Path:
     return Path(done.stdout.strip().splitlines()[-1]).parent
 
 
-def run_agent(original_python: str, goals: int, seed: int) -> dict:
-    """The original's picking agent on ``goals`` space-A goals in both packages."""
+AGENTS = {"picking": "picking_ppo_curr1.zip", "reaching": "reaching_ppo_curr1.zip",
+          "pick_and_place": "pick_and_place_ppo_curr0.zip"}
+
+
+def agent_goals(task: str, goals: int, seed: int) -> list[dict]:
+    """Starting states drawn once: picking's goal heights from space A as the original's sampler draws
+    them, reaching's fingertip goals from our env's space-A sampler, and for pick_and_place (an agent
+    trained on the default goal only) tool-block masses from space A, as protocol P1 varies them."""
     rng = np.random.default_rng(seed)
-    drawn = [{"goal_block": {"cylindrical_position": [0.0, 0.0, float(z)]}} for z in rng.uniform(0.08, 0.2, goals)]
-    job = {"kind": "agent", "task": "picking", "skip_frame": SKIP, "action_mode": "joint_positions",
-           "agent": str(original_site(original_python) / AGENT), "goals": drawn,
-           "episode_steps": int(10.0 / DT), "episode_seconds": 10.0}
+    if task == "picking":
+        return [{"goal_block": {"cylindrical_position": [0.0, 0.0, float(z)]}} for z in rng.uniform(0.08, 0.2, goals)]
+    if task == "pick_and_place":
+        return [{"tool_block": {"mass": float(m)}} for m in rng.uniform(0.015, 0.045, goals)]
+    return scripted_goals(task, "space_a", False, goals, seed)
+
+
+def run_agent(original_python: str, task: str, goals: int, seed: int) -> dict:
+    """The original's trained agent for ``task`` on ``goals`` space-A goals in both packages."""
+    from causalworld import CausalWorldEnv
+
+    drawn = [None, *agent_goals(task, goals, seed)]  # first the default starting state
+    env = CausalWorldEnv(task, skip_frame=SKIP)
+    steps = env.max_episode_length
+    env.close()
+    job = {"kind": "agent", "task": task, "skip_frame": SKIP, "action_mode": "joint_positions",
+           "agent": str(original_site(original_python) / AGENT_DIR / AGENTS[task]), "goals": drawn,
+           "episode_steps": steps}
     results = {package: run_worker(python, {**job, "package": package})
                for package, python in (("original", original_python), ("ours", sys.executable))}
+    default = {p: r["episodes"][0]["fractional_success"][-1] for p, r in results.items()}
+    for r in results.values():
+        r["episodes"] = r["episodes"][1:]
     final = {p: [e["fractional_success"][-1] for e in r["episodes"]] for p, r in results.items()}
     return {
-        "agent": AGENT, "goals": drawn, "seed": seed, "episode_steps": job["episode_steps"],
+        "agent": AGENTS[task], "goals": drawn[1:], "seed": seed, "episode_steps": steps,
+        "default_start_final_fractional_success": default,
         "mean_final_fractional_success": {p: float(np.mean(v)) for p, v in final.items()},
         "difference_ours_minus_original": float(np.mean(final["ours"]) - np.mean(final["original"])),
         "final_fractional_success": final,
@@ -268,14 +294,14 @@ SCRIPTED = (("picking", "space_a", False), ("picking", "space_b", False), ("pick
             ("pushing", "space_a", False), ("pushing", "space_b", True))
 
 
-def scripted_goals(task: str, space: str, masses: bool, episodes: int) -> list[dict]:
-    """Starting-state interventions drawn from our env's samplers (episode i: seed i)."""
+def scripted_goals(task: str, space: str, masses: bool, episodes: int, first_seed: int = 0) -> list[dict]:
+    """Starting-state interventions drawn from our env's samplers (episode i: seed first_seed + i)."""
     from causalworld import CausalWorldEnv
 
     env = CausalWorldEnv(task)
     env.set_intervention_space(space)
     drawn = []
-    for episode in range(episodes):
+    for episode in range(first_seed, first_seed + episodes):
         env.reset(seed=episode)
         goal = {name: {k: np.asarray(v).tolist() for k, v in values.items()}
                 for name, values in env.sample_new_goal().items()}
@@ -320,7 +346,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--original-python", required=True, help="python of a venv with causal_world 1.2")
     parser.add_argument("--cases", nargs="*", help="run only cases whose names start with these (none: skip)")
-    parser.add_argument("--agent-goals", type=int, default=0, help="picking-agent goals from space A (0: skip)")
+    parser.add_argument("--agent-goals", type=int, default=0, help="agent goals from space A (0: skip)")
+    parser.add_argument("--agents", nargs="+", default=["picking"], choices=sorted(AGENTS),
+                        help="the original's trained agents to run on those goals")
     parser.add_argument("--scripted-episodes", type=int, default=0, help="closed-loop scripted episodes per setting")
     parser.add_argument("--seed", type=int, default=0, help="seed of the agent's goal draws")
     parser.add_argument("--fingertip-spinning-friction", type=float, default=None,
@@ -350,10 +378,13 @@ def main(argv: list[str] | None = None) -> None:
                 line += f"  turn in hold ours {turn['ours']:.1f} original {turn['original']:.1f} deg"
             print(line, flush=True)
     if args.agent_goals:
-        record["picking_agent"] = run_agent(args.original_python, args.agent_goals, args.seed)
-        means = record["picking_agent"]["mean_final_fractional_success"]
-        print(f"picking agent, {args.agent_goals} space-A goals: mean final fractional success "
-              f"original {means['original']:.3f} ours {means['ours']:.3f}", flush=True)
+        for task in args.agents:
+            record[f"{task}_agent"] = run_agent(args.original_python, task, args.agent_goals, args.seed)
+            means = record[f"{task}_agent"]["mean_final_fractional_success"]
+            default = record[f"{task}_agent"]["default_start_final_fractional_success"]
+            print(f"{task} agent, {args.agent_goals} space-A draws: mean final fractional success "
+                  f"original {means['original']:.3f} ours {means['ours']:.3f}; default start original "
+                  f"{default['original']:.3f} ours {default['ours']:.3f}", flush=True)
     if args.scripted_episodes:
         record["scripted"] = run_scripted(args.original_python, args.scripted_episodes)
     print(f"raw output: {harness.finish_record(record, args.json)}")

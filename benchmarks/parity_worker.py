@@ -17,10 +17,9 @@ Jobs (``job["kind"]``):
   ``{"step": raw action}``), with the raw observation and the fractional success: closed-loop
   policies (our scripted ones) run in the controller's process against either package.
 * ``"agent"``: run a trained agent of the original (``agent`` zip path) deterministically on each
-  of ``goals`` (starting-state interventions), ``episode_steps`` steps at ``skip_frame``, on the
-  original's normalized observation; records the fractional success of every step's info. In our
-  package the observation is mapped onto the original's normalized layout here (``_normalize_ours``),
-  from our raw observation.
+  of ``goals`` (starting-state interventions), ``episode_steps`` steps at ``skip_frame``, on each
+  package's own normalized observation (ours follows the original's layout and bounds); records the
+  fractional success of every step's info.
 """
 
 from __future__ import annotations
@@ -76,11 +75,12 @@ class Original:
 class Ours:
     """causalworld, raw observations and actions."""
 
-    def __init__(self, task, task_kwargs, skip_frame, action_mode, episode_steps):
+    def __init__(self, task, task_kwargs, skip_frame, action_mode, episode_steps, normalized=False):
         from causalworld import CausalWorldEnv
 
+        length = {} if episode_steps is None else {"max_episode_length": episode_steps}  # None: the task's own
         self.env = CausalWorldEnv(task, skip_frame=skip_frame, action_mode=action_mode, normalize_actions=False,
-                                  normalize_observations=False, max_episode_length=episode_steps, **task_kwargs)
+                                  normalize_observations=normalized, **length, **task_kwargs)
         self.client = self.env.world.client
         self.robot_body = self.env.robot.body
 
@@ -118,7 +118,7 @@ def make(job, normalized=False):
     task, kwargs, skip, mode = job["task"], job.get("task_kwargs", {}), job["skip_frame"], job["action_mode"]
     if job["package"] == "original":
         return Original(task, kwargs, skip, mode, normalized)
-    ours = Ours(task, kwargs, skip, mode, job.get("episode_steps", 100000))
+    ours = Ours(task, kwargs, skip, mode, job.get("episode_steps", 100000), normalized)
     ours.spinning_friction = job.get("ours_fingertip_spinning_friction")
     return ours
 
@@ -177,55 +177,22 @@ def load_agent(path):
 
 JOINT_LOW = np.array([-1.57, -1.2, -3.0] * 3)
 JOINT_HIGH = np.array([1.0, 1.57, 3.0] * 3)
-ACTION_LOW, ACTION_HIGH = JOINT_LOW, JOINT_HIGH
-
-
-def _scale(x, low, high):
-    return 2.0 * (np.asarray(x) - low) / (high - low) - 1.0
-
-
-def _normalize_ours(raw, steps_done, dt, episode_seconds):
-    """Our raw picking/pushing observation (56) in the original's normalized layout (spec section 3).
-
-    Time left follows the original's convention: the episode's seconds at reset, minus dt per step.
-    Type ids stay raw.
-    """
-    out = np.empty(56)
-    out[0] = _scale(episode_seconds - steps_done * dt, 0.0, episode_seconds)
-    out[1:10] = _scale(raw[1:10], JOINT_LOW, JOINT_HIGH)
-    out[10:19] = raw[10:19] / 50.0
-    out[19:28] = _scale(raw[19:28], np.array([-0.5, -0.5, 0.0] * 3), np.array([0.5, 0.5, 0.5] * 3))
-    for start, movable in ((28, True), (45, False)):
-        out[start] = raw[start]
-        out[start + 1:start + 4] = _scale(raw[start + 1:start + 4], 0.03, 0.1)
-        out[start + 4:start + 7] = _scale(raw[start + 4:start + 7], np.array([-0.5, -0.5, 0.0]),
-                                          np.array([0.5, 0.5, 0.5]))
-        out[start + 7:start + 11] = raw[start + 7:start + 11] / 10.0
-        if movable:
-            out[start + 11:start + 14] = raw[start + 11:start + 14] / 0.5
-            out[start + 14:start + 17] = raw[start + 14:start + 17] / np.pi
-    return out
 
 
 def run_agent(job):
     act = load_agent(job["agent"])
-    steps, dt = job["episode_steps"], job["skip_frame"] * 0.004
-    seconds = job["episode_seconds"]
-    original = job["package"] == "original"
-    sim = make(job, normalized=original)
+    sim = make({**job, "episode_steps": None}, normalized=True)  # the task's own length and time-left count
     episodes = []
     start = time.perf_counter()
     for goal in job["goals"]:
         observation = sim.reset(goal)
         fractions = []
-        for k in range(steps):
-            normalized = observation if original else _normalize_ours(observation, k, dt, seconds)
-            action = act(normalized)
-            command = ACTION_LOW + (action + 1.0) / 2.0 * (ACTION_HIGH - ACTION_LOW)
+        for _ in range(job["episode_steps"]):
+            command = JOINT_LOW + (act(observation) + 1.0) / 2.0 * (JOINT_HIGH - JOINT_LOW)
             observation, info = sim.step(command)
             fractions.append(float(info["fractional_success"]))
-        block = observation[32:35] if not original else _block_position(sim)
-        episodes.append({"goal": goal, "fractional_success": fractions, "final_block_position": list(block)})
+        episodes.append({"goal": goal, "fractional_success": fractions,
+                         "final_block_position": _block_position(sim) if job["task"] in BLOCK_TASKS else None})
     return {"episodes": episodes, "seconds": time.perf_counter() - start}
 
 
@@ -235,12 +202,13 @@ def _block_position(sim):
 
 
 def serve(job):
-    """Answer JSON lines on stdin ({"reset": intervention} or {"step": raw action}) with raw observations.
+    """Answer JSON lines on stdin ({"reset": intervention} or {"step": raw action}) with the observation
+    (raw, or each package's normalized one with ``"normalized": true`` in the job).
 
     With ``"probe": true`` in a step request the reply also lists the robot's contact points (body,
     link, positions, normal, distance, normal force, friction) and the touching links' world poses.
     """
-    sim = make(job)
+    sim = make(job, normalized=bool(job.get("normalized")))
     for line in sys.stdin:
         request = json.loads(line)
         if "reset" in request:

@@ -53,12 +53,15 @@ RAISED_POSE = (-1.56, -0.08, -2.7) * 3
 
 TIP_RADIUS = 0.0095
 """Radius of the round fingertip (m)."""
-SHAFT_RADIUS = 0.011
-SHAFT_BOTTOM_Z = -0.1446
+SHAFT_RADIUS = 0.01025
+SHAFT_BOTTOM_Z = -0.155
 SHAFT_TOP_Z = 0.014
-"""The lower link's shaft (link frame, m): about SHAFT_RADIUS thick from SHAFT_BOTTOM_Z, 15 mm above the
-fingertip centre, up to SHAFT_TOP_Z at the joint, around the fingertip's axis. The lower link collides
-as this shaft; the fingertip ball (TIP_RADIUS plus the margin) collides as the tip link."""
+"""The lower link's shaft (link frame, m): a round rod of radius SHAFT_RADIUS around the fingertip's
+axis, its rounded lower end centred at SHAFT_BOTTOM_Z (5 mm above the fingertip centre), reaching up to
+SHAFT_TOP_Z at the joint. The real link widens from the fingertip's 9.5 mm at the tip centre to 11 mm
+15 mm above it (then to 14 mm at the joint); this rod follows that band within 0.8 mm with
+near-horizontal surface normals, where fingers touch blocks. The lower link collides as this shaft;
+the fingertip ball (TIP_RADIUS plus the margin) collides as the tip link."""
 COLLISION_MARGIN = 0.001
 """Skin (m) by which the robot's collision surface lies outside its link geometry.
 
