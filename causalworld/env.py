@@ -12,7 +12,9 @@ from gymnasium.utils import EzPickle
 
 from causalworld.actions import JOINT_POSITIONS, JOINT_TORQUES, ActionMode
 from causalworld.env_args import check_env_args, check_task_kwargs
+from causalworld.env_extras import ExtraMethods
 from causalworld.env_interventions import InterventionMethods
+from causalworld.env_snapshot import SnapshotMethods
 from causalworld.interventions import Interventions
 from causalworld.observation_writer import ObservationWriter
 from causalworld.observations import ObservationLayout, object_fields, robot_fields
@@ -31,10 +33,11 @@ from causalworld.world_io import save_world
 ENV_KWARGS = (
     "observation_mode", "action_mode", "skip_frame", "normalize_actions", "normalize_observations",
     "max_episode_length", "render_mode", "scale_reward_by_dt", "camera_indices", "renderer",
+    "add_ground_truth_state_to_info", "expose_potential_partial_solution",
 )
 
 
-class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
+class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env, EzPickle):
     """A TriFinger manipulation task as a Gymnasium environment.
 
     Args:
@@ -51,6 +54,10 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         camera_indices: pixel mode: which of the 3 cameras (0, 1, 2) to use, in order; default all.
         renderer: "auto", "tiny" or "egl" (see :func:`causalworld.sim.cameras.load_renderer`); the one
             in use is :attr:`renderer` ("tiny", "egl", "gui" in human mode, None when nothing renders).
+        add_ground_truth_state_to_info: ``info`` also holds every variable's live value (the original's
+            key ``ground_truth_current_state_varibales``; see :mod:`causalworld.env_extras`).
+        expose_potential_partial_solution: ``info`` also holds the goal poses that would solve the task
+            (``possible_solution_intervention``).
         **task_kwargs: the task's own arguments (see the task module).
 
     Episodes never terminate; they are truncated after ``max_episode_length`` steps.
@@ -79,11 +86,15 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         scale_reward_by_dt: bool = True,
         camera_indices: Sequence[int] | None = None,
         renderer: str = "auto",
+        add_ground_truth_state_to_info: bool = False,
+        expose_potential_partial_solution: bool = False,
         **task_kwargs: Any,
     ) -> None:
         EzPickle.__init__(
             self, task, observation_mode, action_mode, skip_frame, normalize_actions, normalize_observations,
-            max_episode_length, render_mode, scale_reward_by_dt, camera_indices, renderer, **task_kwargs,
+            max_episode_length, render_mode, scale_reward_by_dt, camera_indices, renderer,
+            add_ground_truth_state_to_info=add_ground_truth_state_to_info,
+            expose_potential_partial_solution=expose_potential_partial_solution, **task_kwargs,
         )
         self.constructor_kwargs: dict[str, Any] = {
             "observation_mode": observation_mode, "action_mode": action_mode, "skip_frame": skip_frame,
@@ -94,6 +105,14 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         """The arguments this env was built with (besides ``task``), as given."""
         if observation_mode == "pixel" or camera_indices is not None or renderer != "auto":
             self.constructor_kwargs.update(camera_indices=camera_indices, renderer=renderer)
+        for name, flag in (("add_ground_truth_state_to_info", add_ground_truth_state_to_info),
+                           ("expose_potential_partial_solution", expose_potential_partial_solution)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise ValueError(f"{name} must be True or False, got {flag!r}")
+            if flag:
+                self.constructor_kwargs[name] = True
+        self.ground_truth_in_info = bool(add_ground_truth_state_to_info)
+        self.partial_solution_in_info = bool(expose_potential_partial_solution)
         if observation_mode not in ("structured", "pixel"):
             raise ValueError(f"observation_mode must be 'structured' or 'pixel', got {observation_mode!r}")
         self.camera_indices = parse_camera_indices(camera_indices)
@@ -317,10 +336,13 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         return math.fsum(terms.values()), terms
 
     def _info(self, state: SceneState, measure: GoalMeasure, terms: dict[str, float]) -> dict[str, Any]:
-        return {
+        info = {
             "fractional_success": measure.fractional_success,
             "success": self.task.is_success(state, measure.fractional_success),
             "reward_terms": terms,
             "desired_goal": measure.desired_goal,
             "achieved_goal": measure.achieved_goal,
         }
+        if self.ground_truth_in_info or self.partial_solution_in_info:
+            self._privileged_info(info, state)
+        return info
