@@ -56,9 +56,11 @@ WORLD_KWARGS_EXEMPT = (
     "observation_mode", "action_mode", "skip_frame", "normalize_actions", "normalize_observations",
     "max_episode_length", "render_mode", "scale_reward_by_dt", "camera_indices", "renderer",
     "add_ground_truth_state_to_info", "expose_potential_partial_solution",
+    "dense_reward_weights", "fractional_reward_weight", "activate_sparse_reward",
 )
 """Constructor arguments that do not define the world: a snapshot may be restored into an env that
-differs in them (the continuation's observations then follow that env's settings)."""
+differs in them (the continuation's observations and rewards then follow that env's settings; a
+planner's model, for example, may weigh the reward terms its own way)."""
 REWARD_MEMORY_PREFIX = "_previous"
 """Task attributes holding the dense reward terms' memory (the quantities of the previous step)."""
 

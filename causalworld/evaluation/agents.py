@@ -8,7 +8,9 @@ An agent is one of:
 * a stable-baselines3 model (anything with ``predict(obs, deterministic=...)``), used
   deterministically;
 * a name: ``"random"`` (:class:`RandomPolicy`), ``"scripted"`` (the task's scripted policy from
-  :mod:`causalworld.baselines`), or the path of a stable-baselines3 ``.zip`` file.
+  :mod:`causalworld.baselines`), ``"mpc"`` or ``"mpc:key=value,..."`` (model-predictive control
+  with the simulator as its model, :class:`causalworld.planning.MPCAgent`; keys in
+  :data:`causalworld.planning.MPC_DEFAULTS`), or the path of a stable-baselines3 ``.zip`` file.
 
 Names and paths are built inside each worker, next to its env; objects are copied to workers.
 """
@@ -59,8 +61,10 @@ class RandomPolicy:
 class EpisodeAgent:
     """Adapts any accepted agent object to ``reset(seed)`` and ``act(obs)``."""
 
-    def __init__(self, agent: Any) -> None:
+    def __init__(self, agent: Any, owned: bool = False) -> None:
         self.agent = agent
+        self.owned = owned
+        """Whether the agent was built here (from a name), so :meth:`close` may release it."""
         self.is_model = hasattr(agent, "predict") and not callable(agent)
         if not self.is_model and not callable(agent):
             raise TypeError(f"an agent is a callable obs -> action or a stable-baselines3 model, "
@@ -77,6 +81,12 @@ class EpisodeAgent:
             self._reset(seed=seed)
         elif self._reset is not None:
             self._reset()
+
+    def close(self) -> None:
+        """Release an agent built from a name (its ``close()``, if any: an MPC agent's model envs)."""
+        close = getattr(self.agent, "close", None)
+        if self.owned and callable(close) and not self.is_model:
+            close()
 
     def act(self, observation: np.ndarray) -> np.ndarray:
         """The agent's action for ``observation``."""
@@ -95,7 +105,7 @@ def _accepts_seed(function: Callable[..., Any]) -> bool:
 
 
 def build_agent(spec: Any, env: Any) -> EpisodeAgent:
-    """An :class:`EpisodeAgent` from an agent object or a name (``"random"``, ``"scripted"``, a ``.zip`` path).
+    """An :class:`EpisodeAgent` from an agent object or a name ("random", "scripted", "mpc", a ``.zip`` path).
 
     Raises:
         ValueError: an unknown name, or a file that is not a stable-baselines3 model.
@@ -107,15 +117,19 @@ def build_agent(spec: Any, env: Any) -> EpisodeAgent:
     if not isinstance(spec, str):
         return EpisodeAgent(spec)
     if spec == "random":
-        return EpisodeAgent(RandomPolicy(env.action_space))
+        return EpisodeAgent(RandomPolicy(env.action_space), owned=True)
     if spec == "scripted":
-        return EpisodeAgent(scripted_policy(env.unwrapped.task_name, env.unwrapped))
+        return EpisodeAgent(scripted_policy(env.unwrapped.task_name, env.unwrapped), owned=True)
+    if spec == "mpc" or spec.startswith("mpc:"):
+        from causalworld.planning.mpc import MPCAgent, parse_mpc_spec
+
+        return EpisodeAgent(MPCAgent(env, **parse_mpc_spec(spec)), owned=True)
     if spec.endswith(".zip") or "/" in spec or Path(spec).suffix:
         model = load_sb3_model(spec)
         if "goal_env" in training_record(spec).get("wrappers", []):
             return EpisodeAgent(GoalConditionedModel(model, env))
         return EpisodeAgent(model)
-    raise ValueError(f"unknown agent {spec!r}: use 'random', 'scripted' or the path of a stable-baselines3 .zip")
+    raise ValueError(f"unknown agent {spec!r}: use 'random', 'scripted', 'mpc' or the path of a stable-baselines3 .zip")
 
 
 TRAINED_ENV_KEYS = ("skip_frame", "action_mode", "normalize_observations", "normalize_actions", "observation_mode")

@@ -90,8 +90,11 @@ class EpisodeRunner:
                              int(report["attempts"]), dict(report["intervention"]))
 
     def close(self) -> None:
-        """Release the env."""
-        self.env.close()
+        """Release the agent's resources (if it has a ``close()``) and the env."""
+        try:
+            self.agent.close()
+        finally:
+            self.env.close()
 
 
 __all__ = ["EpisodeJob", "EpisodeRunner", "episode_seeds", "plan_jobs"]
