@@ -101,7 +101,9 @@ class MovingAverageActionWrapper(gym.ActionWrapper, RecordConstructorArgs):
                 raise ValueError(f"initial_value must be a number or {shape} numbers, got {initial_value!r}") from None
             if not np.all(np.isfinite(initial)):
                 raise ValueError(f"initial_value must be finite, got {initial_value!r}")
-        recorded = None if initial is None else (float(initial[0]) if np.all(initial == initial[0]) else initial.tolist())
+        recorded = None
+        if initial is not None:
+            recorded = float(initial[0]) if np.all(initial == initial[0]) else initial.tolist()
         RecordConstructorArgs.__init__(self, window=int(window), initial_value=recorded)
         gym.ActionWrapper.__init__(self, env)
         self.window = int(window)
