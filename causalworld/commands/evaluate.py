@@ -29,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of ``causalworld evaluate``."""
     parser.add_argument("--task", default="pushing", help="task family (default pushing)")
     parser.add_argument("--agent", default=None,
-                        help="'random', 'scripted' or the path of a stable-baselines3 model .zip "
+                        help="'random', 'scripted', 'mpc' (or 'mpc:key=value,...', see causalworld.planning) or "
+                             "the path of a stable-baselines3 model .zip "
                              "(default: scripted where the task has a scripted policy, else random)")
     parser.add_argument("--protocols", default=None, help="comma-separated protocol names (default: all of the task)")
     parser.add_argument("--episodes", type=int, default=DEFAULT_EPISODES,
@@ -63,8 +64,16 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except (ValueError, TypeError) as error:
         parser.error(str(error))
     agent = args.agent or _default_agent(args.task)
-    if agent not in ("random", "scripted") and not Path(agent).is_file():
-        parser.error(f"--agent: {agent!r} is neither 'random', 'scripted' nor an existing model file")
+    is_mpc = agent == "mpc" or agent.startswith("mpc:")
+    if agent not in ("random", "scripted") and not is_mpc and not Path(agent).is_file():
+        parser.error(f"--agent: {agent!r} is neither 'random', 'scripted', 'mpc' nor an existing model file")
+    if is_mpc:
+        from causalworld.planning import parse_mpc_spec
+
+        try:
+            parse_mpc_spec(agent)
+        except ValueError as error:
+            parser.error(f"--agent: {error}")
     if agent == "scripted":
         from causalworld.evaluation.agents import scripted_policy
 
