@@ -4,8 +4,9 @@
 :func:`causalworld.evaluation.evaluate` runs it like any agent (``agent="mpc"``). Every
 ``replan_every`` env steps it takes a snapshot of the env it acts in (``get_state``), asks
 :class:`~causalworld.planning.CrossEntropyMethod` for a sequence of ``horizon`` actions, each held
-``action_repeat`` env steps, and executes its start. The next plan is warm-started from the last
-one's mean, shifted by the steps taken. It needs privileged access to the env (snapshots) and
+``action_repeat`` env steps, and executes its start. The next plan is centred on the rest of the
+sequence being executed (shifted by the steps taken, its last action repeated), which is always
+one of the sequences it scores: the agent changes course only for a sequence the model rates higher. It needs privileged access to the env (snapshots) and
 the env's reward, so it is a baseline for what planning with a perfect model achieves, like the
 original's MPC tutorial, not a learning agent.
 
@@ -26,7 +27,7 @@ from causalworld.planning.model import SimulatorModel
 
 MPC_DEFAULTS: dict[str, Any] = {
     "horizon": 5, "action_repeat": 4, "population": 24, "elites": 5, "iterations": 2, "replan_every": 4,
-    "initial_std": 0.3, "alpha": 0.25, "workers": 1, "execute_mean": 1,
+    "initial_std": 0.3, "alpha": 0.25, "workers": 1,
 }
 """Default settings of :class:`MPCAgent` (see the module docs)."""
 
@@ -51,15 +52,13 @@ class MPCAgent:
         replan_every: env steps between plans (1 <= replan_every <= horizon * action_repeat).
         workers: processes the model spreads each batch over.
         seed: seed of the planner's sampling (``reset(seed=...)`` replaces it per episode).
-        execute_mean: 1 executes the planner's final mean sequence (smooth), 0 its best sample (the
-            original's choice).
         reward_kwargs: the model's reward settings (its planning objective); default
             :data:`PLANNING_REWARDS` for the task, else the env's own reward.
     """
 
     def __init__(self, env, horizon: int = 5, action_repeat: int = 4, population: int = 24, elites: int = 5,
                  iterations: int = 2, replan_every: int = 4, initial_std: float = 0.3, alpha: float = 0.25,
-                 workers: int = 1, execute_mean: int = 1, seed: int = 0,
+                 workers: int = 1, seed: int = 0,
                  reward_kwargs: dict[str, Any] | None = None) -> None:
         self.env = env.unwrapped
         if not hasattr(self.env, "get_state"):
@@ -74,7 +73,6 @@ class MPCAgent:
         self.dtype = space.dtype
         self.action_repeat = action_repeat
         self.replan_every = replan_every
-        self.execute_mean = bool(execute_mean)
         if reward_kwargs is None:
             reward_kwargs = PLANNING_REWARDS.get(self.env.task_name)
         self.model = SimulatorModel.of(self.env, action_repeat=action_repeat, workers=workers,
@@ -118,8 +116,8 @@ class MPCAgent:
         plan = self.planner.plan(self.env.get_state(), mean)
         self.last_plan = plan
         self.plans += 1
-        self._mean = plan.mean
-        self._sequence = np.clip(plan.mean, self.low, self.high) if self.execute_mean else plan.actions
+        self._mean = plan.actions
+        self._sequence = plan.actions
         self._since_plan = 0
 
     def _hold_action(self) -> np.ndarray:
