@@ -15,6 +15,10 @@ What must be restored, and why a plain ``pybullet.restoreState`` is not enough
   family, whose blocks are multibodies.
 * Bullet matches saved manifolds and rigid bodies to live ones by broadphase id, which a body
   removed and created again (a size or task-level intervention rebuilds bodies) does not keep.
+* It matches manifolds by the pair of bodies only, so when a body touches two of the round wall's
+  36 boxes (one compound shape, one manifold per box), both manifolds get the saved data of one of
+  them. Such a restore is still the same wherever it runs; it just is not the contact state the
+  live world had.
 
 So a restore always starts from a cleared world: every body is created again, at its snapshot
 pose, with the snapshot's properties (as ``reset`` does), and Bullet's saved state is then loaded
@@ -115,6 +119,9 @@ class SnapshotMethods:
             apply_snapshot(self, backup)
             if isinstance(error, pybullet.error):
                 raise SnapshotError(f"PyBullet could not load the snapshot's physics state: {error}") from None
+            if isinstance(error, (KeyError, TypeError, ValueError)) and not isinstance(error, SnapshotError):
+                raise SnapshotError(f"the snapshot does not fit this env ({type(error).__name__}: {error}); "
+                                    "the env is as it was") from None
             raise
         return self._observe(self._read_state())
 
@@ -199,8 +206,8 @@ def set_episode_state(env, state: dict[str, Any]) -> None:
     env._dirty = set(state.get("dirty", ()))
     env.task.variables_space = VariableSpace.parse(state["variables_space"])
     rng_state = state["rng"]
-    bit_generator = getattr(np.random, rng_state["bit_generator"], None)
-    if bit_generator is None or not isinstance(bit_generator, type):
+    bit_generator = getattr(np.random, str(rng_state["bit_generator"]), None)
+    if not (isinstance(bit_generator, type) and issubclass(bit_generator, np.random.BitGenerator)):
         raise SnapshotError(f"unknown bit generator {rng_state['bit_generator']!r}")
     generator = np.random.Generator(bit_generator())
     generator.bit_generator.state = copy.deepcopy(rng_state["state"])

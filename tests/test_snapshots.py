@@ -272,3 +272,20 @@ def test_taking_a_snapshot_keeps_the_contacts(task):
         env.close()
         runs.append(np.array(observations))
     np.testing.assert_array_equal(runs[0], runs[1])
+
+
+def test_a_snapshot_that_does_not_fit_is_refused_and_the_env_restored(make_env):
+    env, twin = make_env("pushing"), make_env("pushing")
+    for e in (env, twin):
+        e.reset(seed=3)
+    good = env.get_state()
+    twin.set_state(good)
+    missing = dict(good.variables)
+    missing.pop("tool_block.mass")
+    odd_rng = {**good.episode, "rng": {**good.episode["rng"], "bit_generator": "Generator"}}
+    for bad in (Snapshot(good.task, good.constructor_kwargs, missing, good.start_state, good.episode, good.physics),
+                Snapshot(good.task, good.constructor_kwargs, good.variables, good.start_state, odd_rng, good.physics)):
+        with pytest.raises(SnapshotError):
+            env.set_state(bad)
+    actions = np.random.default_rng(0).uniform(-1, 1, (10, 9)).astype(np.float32)
+    np.testing.assert_array_equal(_play(env, actions)[0], _play(twin, actions)[0])

@@ -1,12 +1,13 @@
 """The cross-entropy method (CEM): a sampling-based optimizer of action sequences.
 
-Each iteration draws ``population - 1`` sequences from a diagonal Gaussian (per time step and action
-dimension), clipped to the action bounds, adds the Gaussian's mean itself (so the sequence the
-search is centred on, for example the previous plan, is always scored), rolls them out in a :class:`~causalworld.planning.SimulatorModel`,
-keeps the ``elites`` best by the chosen objective (``"return"`` or ``"return_area"``, see
-:class:`~causalworld.planning.model.Rollouts`), and moves the Gaussian towards their mean and variance with
-smoothing ``alpha`` (``new = alpha * old + (1 - alpha) * elite statistic``), as the original's
-``CrossEntropyMethod`` does. It stops after ``iterations`` or once every standard deviation is
+Each iteration draws ``population - 1`` sequences from a diagonal Gaussian (per time step and
+action dimension), clipped to the action bounds, adds the Gaussian's mean itself (so the sequence
+the search is centred on, for example the previous plan, is always scored), rolls them out in a
+:class:`~causalworld.planning.SimulatorModel`, keeps the ``elites`` best by the chosen objective
+(``"return"`` or ``"return_area"``, see :class:`~causalworld.planning.model.Rollouts`), and moves
+the Gaussian towards their mean and variance with smoothing ``alpha``
+(``new = alpha * old + (1 - alpha) * elite statistic``), as the original's ``CrossEntropyMethod``
+does. It stops after ``iterations`` or once every standard deviation is
 below ``sqrt(epsilon)``, and returns the best sequence scored (the original's choice) together
 with the final mean (for warm-starting the next plan).
 """

@@ -6,9 +6,10 @@
 :class:`~causalworld.planning.CrossEntropyMethod` for a sequence of ``horizon`` actions, each held
 ``action_repeat`` env steps, and executes its start. The next plan is centred on the rest of the
 sequence being executed (shifted by the steps taken, its last action repeated), which is always
-one of the sequences it scores: the agent changes course only for a sequence the model rates higher. It needs privileged access to the env (snapshots) and
-the env's reward, so it is a baseline for what planning with a perfect model achieves, like the
-original's MPC tutorial, not a learning agent.
+one of the sequences it scores: the agent changes course only for a sequence the model rates
+higher. It needs privileged access to the env (snapshots) and the env's reward, so it is a
+baseline for what planning with a perfect model achieves, like the original's MPC tutorial, not
+a learning agent.
 
 Defaults are sized for a shared 2-core machine (``docs/planning.md`` gives the measured success and
 speed): horizon 5 actions x 4 env steps (0.8 s ahead at the default 25 Hz), 24 sequences, 5 elites,
