@@ -128,6 +128,23 @@ def measure(env_id: str, repeats: int) -> dict:
     return row
 
 
+def markdown(rows: list[dict]) -> str:
+    """The table docs/snapshots.md shows."""
+    def first(entry: dict) -> str:
+        return "none" if entry["first_differing_step"] is None else f"step {entry['first_differing_step']}"
+
+    lines = ["| env | step (ms) | `get_state` (ms; in steps) | `set_state` (ms; in resets) | rewind (ms) | .npz (kB) | "
+             "`set_state` replay | rewind replay | snapshot vs none |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r['env_id'].removeprefix('CausalWorld-')} | {r['step_ms']:.2f} | {r['get_state_ms']:.1f}; "
+            f"{r['get_state_in_steps']:.1f} | {r['set_state_ms']:.1f}; {r['set_state_in_resets']:.2f} | "
+            f"{r['rewind_ms']:.3f} | {r['npz_bytes'] / 1024:.0f} | {first(r['set_state_replay'])} | "
+            f"{first(r['rewind_point_replay'])} | {first(r['snapshot_vs_no_snapshot'])} "
+            f"({r['snapshot_vs_no_snapshot']['max_abs_difference']:.1g}) |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10)
@@ -146,8 +163,7 @@ def main() -> None:
               f"{row['snapshot_vs_no_snapshot']['max_abs_difference']:.2g} "
               f"(from step {row['snapshot_vs_no_snapshot']['first_differing_step']})", flush=True)
     document = {
-        "command": "python benchmarks/snapshots.py " + " ".join(f"--{k} {v}" for k, v in
-                                                            (("repeats", args.repeats),)),
+        "command": f"python benchmarks/snapshots.py --repeats {args.repeats}",
         "steps_before_snapshot": BEFORE, "steps_compared": AFTER, "skip_frame": 10,
         "load_average_at_end": os.getloadavg(),
         "note": "times are medians on a 2-core machine shared with other jobs; the ratios to step and reset "
@@ -156,6 +172,7 @@ def main() -> None:
     }
     if args.json:
         Path(args.json).write_text(json.dumps(document, indent=1) + "\n")
+    print(markdown(rows))
 
 
 if __name__ == "__main__":

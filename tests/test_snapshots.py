@@ -26,19 +26,21 @@ from causalworld.sim.kinematics import inverse_kinematics
 from causalworld.snapshot import Snapshot, SnapshotError, env_from_snapshot, load_snapshot
 
 BEFORE, AFTER, SKIP = 50, 100, 3
+PERIOD = 16
+"""Steps each fingertip target is held (half of the targets are random joint positions)."""
 
 
 class ContactPlay:
-    """Fingertips sent every 8 steps near a random movable block (or anywhere, every other time)."""
+    """Fingertips sent near a random movable block, or to random joint positions, every PERIOD steps."""
 
     def __init__(self, env, seed: int) -> None:
         self.env, self.rng, self.count, self.action = env, np.random.default_rng(seed), 0, None
 
     def __call__(self) -> np.ndarray:
         env = self.env
-        if self.count % 8 == 0:
+        if self.count % PERIOD == 0:
             movable = [b for b in env.stage.blocks.values() if b.is_movable]
-            if not movable or self.count % 16 == 8:
+            if not movable or self.count % (2 * PERIOD) == PERIOD:
                 self.action = self.rng.uniform(-1, 1, 9)
             else:
                 block = movable[int(self.rng.integers(len(movable)))]
@@ -100,6 +102,7 @@ def test_restore_in_the_same_env_is_bit_exact(recordings, env_id):
         observations, rewards, successes = _play(env, record["actions"])
         np.testing.assert_array_equal(observations, record["reference"][0])
         assert rewards == record["reference"][1] and successes == record["reference"][2]
+    # towers: the fingers do not reach its blocks within 50 steps at skip 3; they rest on one another
     if env.stage.blocks and IDS[env_id]["task"] != "towers":
         assert record["contacts"] > 0, "the play before the snapshot never touched a block"
 
@@ -254,24 +257,35 @@ def test_rewind_point_replays_a_rollout(make_env):
             point.rewind()
 
 
-@pytest.mark.parametrize("task", ["reaching", "picking", "pick_and_place", "general"])
-def test_taking_a_snapshot_keeps_the_contacts(task):
-    """The re-seat loads Bullet's saved contacts: in these families a run that takes a snapshot is
-    bit-identical to one that does not (without them it diverged at once; the families where it
-    does not hold are measured in benchmarks/snapshots.py)."""
-    runs = []
-    for snap in (False, True):
+def _first_difference(a, b):
+    differs = np.abs(a - b).max(axis=1) > 0
+    return int(np.argmax(differs)) if differs.any() else len(a)
+
+
+@pytest.mark.parametrize("task", ["reaching", "pushing", "picking"])
+def test_taking_a_snapshot_keeps_the_contacts(task, monkeypatch):
+    """The re-seat loads Bullet's saved contacts: here a run that takes a snapshot stays bit-identical
+    to one that takes none, while a re-seat that restores only poses and velocities parts at once.
+    (Not every family and scene keeps that: benchmarks/snapshots.py measures them all.)"""
+    import causalworld.env_snapshot as env_snapshot
+
+    def run(snapshot_at):
         env = causalworld.CausalWorldEnv(task, skip_frame=SKIP)
         env.reset(seed=7)
         play = ContactPlay(env, seed=1)
         observations = []
         for step in range(90):
-            if snap and step == 50:
+            if step == snapshot_at:
                 env.get_state()
             observations.append(env.step(play())[0])
         env.close()
-        runs.append(np.array(observations))
-    np.testing.assert_array_equal(runs[0], runs[1])
+        return np.array(observations)
+
+    untouched, with_contacts = run(None), run(50)
+    monkeypatch.setattr(env_snapshot, "load_physics", lambda client, physics: None)
+    poses_only = run(50)
+    assert _first_difference(untouched, poses_only) == 50
+    np.testing.assert_array_equal(with_contacts, untouched)
 
 
 def test_a_snapshot_that_does_not_fit_is_refused_and_the_env_restored(make_env):
