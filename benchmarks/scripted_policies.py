@@ -14,16 +14,18 @@ has) through ``causalworld.evaluation.evaluate`` with the default env settings, 
 episodes each.
 
 Run: ``python benchmarks/scripted_policies.py [--episodes 10] [--action-mode joint_positions]``.
-The tables in ``docs/baselines.md`` come from this script.
+The tables in ``docs/baselines.md`` are rendered (``benchmarks/table.py``) from the output of
+``python benchmarks/scripted_policies.py --episodes 10 --protocols P2 P4 P5 P6 P11 P12 --protocol-episodes 4
+--json benchmarks/results/scripted_policies.json``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from typing import Any
 
+import harness
 import numpy as np
 
 from causalworld import CausalWorldEnv
@@ -114,8 +116,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--raw", action="store_true", help="raw instead of normalized observations and actions")
     parser.add_argument("--protocols", nargs="*", default=[], help="evaluation protocols to run as well")
     parser.add_argument("--protocol-episodes", type=int, default=5)
-    parser.add_argument("--json", help="also write the rows to this JSON file")
+    parser.add_argument("--json", help="also write the rows to this JSON file (docs: benchmarks/results/...)")
+    parser.add_argument("--note", default=None, help="a sentence stored with the results")
     args = parser.parse_args(argv)
+    record = harness.start_record("scripted_policies", {k: v for k, v in vars(args).items() if k != "json"}, None,
+                                  args.note)
     env_kwargs = {"action_mode": args.action_mode, "normalize_actions": not args.raw,
                   "normalize_observations": not args.raw}
     rows: list[dict[str, Any]] = []
@@ -141,8 +146,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"| {task} | {setting} | {episodes} | {row['success_rate']:.2f} | "
                   f"{row['final_fractional_success']:.3f} | {row['mean_fractional_success']:.3f} |", flush=True)
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump({"env_kwargs": env_kwargs, "rows": rows, "protocols": protocol_rows}, handle, indent=2)
+        record["env_kwargs"], record["rows"], record["protocols"] = env_kwargs, rows, protocol_rows
+        print(f"raw output: {harness.finish_record(record, args.json)}")
 
 
 if __name__ == "__main__":

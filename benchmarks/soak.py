@@ -16,7 +16,8 @@ Four parts, all in one process, each reported as it runs and summed up at the en
 
 Usage: python benchmarks/soak.py [--steps 1000000] [--cycles 1000] [--physics-steps 100000]
        [--fuzz 2000] [--sample-every 20000] [--json soak.json]
-Pass 0 to skip a part. The summary goes to --json (written atomically) if given.
+Pass 0 to skip a part. The summary (with the command, date and machine) goes to --json (written
+atomically) if given; docs/reliability.md cites benchmarks/results/soak.json.
 """
 
 from __future__ import annotations
@@ -272,11 +273,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks", default=",".join(t for t, _ in SOAK_TASKS),
                         help="comma-separated task families for the soak part")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=None, help="the summary (e.g. benchmarks/results/soak.json)")
+    parser.add_argument("--note", default=None, help="a sentence stored with the results (e.g. what else ran)")
     args = parser.parse_args(argv)
     chosen = dict(SOAK_TASKS)
     tasks = [(t, chosen.get(t, {})) for t in args.tasks.split(",") if t]
-    summary: dict[str, Any] = {"argv": sys.argv[1:] if argv is None else argv}
+    import harness  # beside this script (imported here: tests load this module's parts by path)
+
+    settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    summary: dict[str, Any] = harness.start_record("soak", settings, None, args.note)
     if args.steps > 0:
         summary["soak"] = soak(args.steps, max(1, args.sample_every), tasks, args.seed)
     if args.cycles > 0:
@@ -285,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         summary["physics"] = physics(args.physics_steps, args.seed)
     if args.fuzz > 0:
         summary["fuzz"] = fuzz(args.fuzz, args.seed)
+    summary["machine"]["load_average_at_end"] = list(os.getloadavg())
+    summary["raw_output"] = str(args.json) if args.json is not None else None
     text = json.dumps(summary, indent=1, default=str)
     print(text)
     if args.json is not None:

@@ -137,14 +137,20 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path):
         evaluate(str(path), "pushing", protocols=["P0"], episodes=1, env_kwargs={"max_episode_length": 3})
 
 
-def test_a_saved_stable_baselines3_model_loads_by_its_algorithm(tmp_path, make_env):
+def test_a_plain_stable_baselines3_zip_needs_the_trust_flag(tmp_path, make_env):
+    """A zip saved by SB3 itself (no config.json) cannot be rebuilt safely: refused unless trusted."""
     sb3 = pytest.importorskip("stable_baselines3")
-    from causalworld.evaluation.agents import _algorithm_in_zip, load_sb3_model
+    from causalworld.evaluation.model_files import ModelFileError, load_sb3_model
 
     env = make_env("pushing", max_episode_length=5)
     sb3.SAC("MlpPolicy", env, learning_starts=0, buffer_size=10, seed=0).save(tmp_path / "sac.zip")
-    assert _algorithm_in_zip(tmp_path / "sac.zip") == "SAC"
-    assert type(load_sb3_model(tmp_path / "sac.zip")).__name__ == "SAC"
-    result = evaluate(str(tmp_path / "sac.zip"), "pushing", protocols=["P0"], episodes=1,
-                      env_kwargs={"max_episode_length": 5})
+    with pytest.raises(ModelFileError, match="no config.json beside it.*--trust-model-file"):
+        load_sb3_model(tmp_path / "sac.zip")
+    with pytest.raises(ModelFileError, match="no config.json"):
+        evaluate(str(tmp_path / "sac.zip"), "pushing", protocols=["P0"], episodes=1)
+    with pytest.warns(UserWarning, match="unpickling loader"):
+        assert type(load_sb3_model(tmp_path / "sac.zip", trust_model_file=True)).__name__ == "SAC"
+    with pytest.warns(UserWarning, match="unpickling loader"):
+        result = evaluate(str(tmp_path / "sac.zip"), "pushing", protocols=["P0"], episodes=1,
+                          env_kwargs={"max_episode_length": 5}, trust_model_file=True)
     assert result.agent == "sac.zip" and result["P0"].episodes[0].steps == 5

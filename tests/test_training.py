@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -93,12 +94,46 @@ def test_each_algorithm_trains_saves_reloads_and_evaluates(algo, tmp_path):
     assert len(history) >= 2 and all(0.0 <= entry["success_rate"] <= 1.0 for entry in history)
     assert (tmp_path / "learning_curve.png").stat().st_size > 0
     assert any((tmp_path / "checkpoints").iterdir()) or config.checkpoint_freq > 600
+    _safe_loader_acts_as_stable_baselines3(run.model_path, algo)
+    checkpoint = tmp_path / "checkpoints" / "model_copy_steps.zip"  # a checkpoint finds the run's config.json
+    checkpoint.parent.mkdir(exist_ok=True)
+    checkpoint.write_bytes(run.model_path.read_bytes())
+    from causalworld.evaluation.model_files import load_sb3_model
+
+    assert type(load_sb3_model(checkpoint).policy) is type(load_sb3_model(run.model_path).policy)
     from causalworld.evaluation import evaluate
 
     result = evaluate(str(run.model_path), "reaching", protocols=["P0"], episodes=1,
                       env_kwargs={"max_episode_length": 20})
     assert result.env_kwargs["skip_frame"] == 3 and result.env_kwargs["max_episode_length"] == 20
     assert result.protocols[0].episodes[0].steps == 20
+
+
+def _safe_loader_acts_as_stable_baselines3(path, algo: str) -> None:
+    """The safe loader's deterministic actions equal SB3's own ``predict`` (its unpickling load of our own file)."""
+    import numpy as np
+    import stable_baselines3 as sb3
+
+    from causalworld.evaluation.model_files import SafeModel, load_sb3_model
+
+    safe = load_sb3_model(path)
+    assert isinstance(safe, SafeModel) and safe.algorithm == {"her-sac": "SAC"}.get(algo, algo.upper())
+    reference = getattr(sb3, safe.algorithm).load(
+        path, device="cpu", custom_objects={"replay_buffer_class": None, "replay_buffer_kwargs": {}}
+    )
+    space = safe.observation_space
+    space.seed(5)
+    observations = [space.sample() for _ in range(16)]
+    for observation in observations:
+        ours, _ = safe.predict(observation, deterministic=True)
+        theirs, _ = reference.predict(observation, deterministic=True)
+        assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs)
+    if not isinstance(observations[0], dict):  # a batch, too
+        batch = np.stack(observations)
+        ours, theirs = safe.predict(batch, deterministic=True)[0], reference.predict(batch, deterministic=True)[0]
+        assert ours.shape == (16, 9) and np.array_equal(ours, theirs)
+    assert not np.array_equal(safe.predict(observations[0], deterministic=True)[0],
+                              safe.predict(observations[1], deterministic=True)[0])
 
 
 def test_cli_train_writes_a_model_the_evaluation_can_load(tmp_path):
@@ -118,26 +153,69 @@ def test_cli_train_writes_a_model_the_evaluation_can_load(tmp_path):
         cli.main(["train", "--task", "pushing", "--set", "novalue", "--out", str(tmp_path)])
 
 
-def test_grid_on_ray_gives_the_same_scores_as_locally(tmp_path):
-    ray = pytest.importorskip("ray")
-    from causalworld.baselines.grid import plan_grid, run_grid
+def test_grid_presets_are_one_table_and_paper_means_the_papers_settings(tmp_path, monkeypatch):
+    from causalworld import cli
+    from causalworld.baselines import grid
+    from causalworld.baselines.grid import GRID_PRESETS, plan_grid, resolve_settings, training_config
+    from causalworld.commands.grid import PRESETS
 
-    with pytest.raises(ConfigError, match="unknown or missing algorithm"):
-        plan_grid(["ppo", "a3c"], ["none"], [0])
-    with pytest.raises(ConfigError, match="seeds"):
-        plan_grid(["ppo"], ["none"], [1, 1])
+    assert set(GRID_PRESETS) == set(PRESETS) == {"smoke", "paper"}
+    paper = resolve_settings("paper", {})
+    runs = plan_grid(paper["algos"], paper["curricula"], paper["seeds"])
+    assert len(runs) == 45 and paper["episodes"] == 200  # 3 x 3 x 5; the original evaluated 200 episodes
+    configs = {run.algo: training_config(run, "pushing", paper) for run in runs}
+    assert (configs["ppo"].n_envs, configs["ppo"].n_timesteps) == (20, 100_000_000)
+    assert all((configs[a].n_envs, configs[a].n_timesteps) == (1, 10_000_000) for a in ("sac", "td3"))
+    assert all(config.env_kwargs["skip_frame"] == 3 for config in configs.values())
+    smoke = resolve_settings("smoke", {"env_kwargs": {"max_episode_length": 9}, "seeds": [3]})
+    assert smoke["seeds"] == [3] and smoke["timesteps"] == 2000 and smoke["env_kwargs"] == {"max_episode_length": 9}
+    assert resolve_settings("paper", {"env_kwargs": {"max_episode_length": 9}})["env_kwargs"] == {
+        "skip_frame": 3, "max_episode_length": 9}
+    with pytest.raises(ConfigError, match="unknown grid preset"):
+        resolve_settings("huge", {})
+    with pytest.raises(ConfigError, match="unknown grid settings"):
+        resolve_settings("smoke", {"epsiodes": 3})
+    calls = []
+    monkeypatch.setattr(grid, "run_grid",
+                        lambda *args, **kwargs: calls.append((args, kwargs)) or {"runs": [], "task": "x"})
+    assert cli.main(["grid", "--preset", "paper", "--out", str(tmp_path)]) == 0
+    args, kwargs = calls[0]
+    assert kwargs["preset"] == "paper" and args[2:] == (None, None, None)
+    assert all(kwargs[k] is None for k in ("timesteps", "n_envs", "episodes", "env_kwargs", "hyperparams"))
+
+
+def test_grid_and_evaluation_on_ray_ship_data_not_paths(tmp_path, monkeypatch):
+    """Ray workers run in another working directory: the driver's (relative) paths mean nothing there."""
+    ray = pytest.importorskip("ray")
+    from causalworld.baselines.grid import run_grid
+    from causalworld.evaluation import evaluate
+
     settings = dict(
         timesteps=128, n_envs=1, hyperparams={"n_steps": 64, "batch_size": 32, "policy_kwargs": {"net_arch": [8]}},
         env_kwargs={"max_episode_length": 30}, eval_episodes=1, protocols=["P0", "P5"], episodes=1,
         evaluation_env_kwargs={"max_episode_length": 15},
     )
-    local = run_grid("reaching", tmp_path / "local", ["ppo"], ["none", "goal"], [0], backend="local", **settings)
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    monkeypatch.chdir(tmp_path)
+    local = run_grid("reaching", "local", ["ppo"], ["none", "goal"], [0], backend="local", **settings)
+    model = "local/ppo_goal_s0/model.zip"  # relative to the driver's working directory
+    here = evaluate(model, "reaching", ["P0"], episodes=2, env_kwargs={"max_episode_length": 10})
+    elsewhere = tmp_path / "worker_cwd"
+    elsewhere.mkdir()
+    (elsewhere / "README").write_text("the Ray workers' working directory\n")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, runtime_env={"working_dir": str(elsewhere)})
     try:
-        remote = run_grid("reaching", tmp_path / "ray", ["ppo"], ["none", "goal"], [0], backend="ray", **settings)
+        worker_cwd = ray.get(ray.remote(lambda: __import__("os").getcwd()).remote())
+        remote = run_grid("reaching", "ray", ["ppo"], ["none", "goal"], [0], backend="ray", **settings)
+        on_ray = evaluate(model, "reaching", ["P0"], episodes=2, backend="ray", workers=1,
+                          env_kwargs={"max_episode_length": 10})
     finally:
         ray.shutdown()
+    assert Path(worker_cwd) != tmp_path and not (Path(worker_cwd) / "local").exists()
     assert [r["label"] for r in local["runs"]] == ["PPO(0)", "PPO(1)"]
     assert [r["scores"] for r in local["runs"]] == [r["scores"] for r in remote["runs"]]
+    assert on_ray.scores() == here.scores()
     report = (tmp_path / "ray" / "report.md").read_text()
-    assert "| PPO(1) | 1 |" in report and (tmp_path / "ray" / "ppo_goal_s0" / "model.zip").is_file()
+    assert "| PPO(1) | 1 |" in report
+    for name in ("model.zip", "config.json", "evaluations.json", "scores.json"):
+        assert (tmp_path / "ray" / "ppo_goal_s0" / name).is_file(), name
+    assert json.loads((tmp_path / "ray" / "grid.json").read_text())["preset"] == "smoke"

@@ -5,7 +5,11 @@ wraps them in the chosen curriculum (:class:`causalworld.wrappers.CurriculumWrap
 random actor, firing at time step 0 of every episode as in the paper), trains, and writes into ``out``:
 
 - ``model.zip``: the trained model (``causalworld evaluate --agent out/model.zip`` loads it);
-- ``config.json``: everything needed to rebuild the environment and reload the model;
+- ``config.json``: everything needed to rebuild the environment and reload the model: the
+  hyperparameters, the env arguments and, under ``sb3_policy``, the policy's class, spaces and
+  constructor arguments as plain data (the safe loader of :mod:`causalworld.evaluation.model_files`
+  rebuilds the policy from it and never unpickles the zip); written before training starts, so
+  checkpoints load too, and again at the end with ``num_timesteps``;
 - ``evaluations.json``: periodic evaluations (fractional success, success rate, return) on the
   task's default starting state, with the deterministic policy;
 - ``checkpoints/``: a model every ``checkpoint_freq`` environment steps;
@@ -28,6 +32,7 @@ import numpy as np
 
 from causalworld.baselines.config import CURRICULA, ConfigError, TrainingConfig, resolve_policy_kwargs
 from causalworld.baselines.training_callbacks import EvaluationCallback, TqdmCallback, plot_learning_curve
+from causalworld.evaluation.model_files import POLICY_SECTION, describe_policy
 from causalworld.io_utils import write_text_atomically
 
 CURRICULUM_ACTIVES = (0, 10**9, 1, 0)
@@ -161,7 +166,7 @@ def train(
         progress: show a tqdm progress bar.
         torch_threads: torch's intra-op threads in this process (None: leave torch's setting). One
             thread is the fastest for these small networks on a few cores, and avoids starving the
-            simulation: measured on 2 cores, SAC ran 58 steps/s with 1 thread and 6 with 2.
+            simulation (``benchmarks/torch_threads.py`` measures it; figures in docs/training.md).
     """
     from stable_baselines3.common.callbacks import CallbackList, CheckpointCallback
     from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
@@ -179,8 +184,19 @@ def train(
     factories = [make_env_factory(config, curriculum, seed, rank) for rank in range(config.n_envs)]
     vec_env = SubprocVecEnv(factories) if config.n_envs > 1 else DummyVecEnv(factories)
     eval_env = make_env_factory(config, "none", seed + 10_000, monitor=False)()
+    record = {
+        **config.to_json(),
+        "curriculum": curriculum,
+        "curriculum_actives": list(CURRICULUM_ACTIVES),
+        "seed": seed,
+        "wrappers": ["goal_env"] if config.algo == "her-sac" else [],
+        "num_timesteps": None,
+    }
     try:
         model = build_model(config, vec_env, seed)
+        # What the safe loader rebuilds the policy from; written now so checkpoints load mid-run.
+        record[POLICY_SECTION] = describe_policy(model)
+        write_text_atomically(out / "config.json", json.dumps(record, indent=2))
         every = eval_freq or max(config.n_timesteps // 10, 1)
         evaluation = EvaluationCallback(eval_env, out / "evaluations.json", every, eval_episodes, seed + 20_000)
         callbacks = [
@@ -200,14 +216,7 @@ def train(
     finally:
         vec_env.close()
         eval_env.close()
-    record = {
-        **config.to_json(),
-        "curriculum": curriculum,
-        "curriculum_actives": list(CURRICULUM_ACTIVES),
-        "seed": seed,
-        "wrappers": ["goal_env"] if config.algo == "her-sac" else [],
-        "num_timesteps": int(model.num_timesteps),
-    }
+    record["num_timesteps"] = int(model.num_timesteps)
     write_text_atomically(out / "config.json", json.dumps(record, indent=2))
     plot_learning_curve(evaluation.history, out / "learning_curve.png", f"{config.algo} on {config.env_id}")
     return TrainingRun(out, model_path, record, list(evaluation.history))

@@ -46,6 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skip-frame", type=int, default=None, help="physics steps per env step (default 10)")
     parser.add_argument("--out", type=Path, default=Path("evaluation_report"), help="output folder")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--trust-model-file", action="store_true", help=TRUST_HELP)
+
+
+TRUST_HELP = ("let --agent be a stable-baselines3 .zip without the config.json of causalworld train, loaded by "
+              "stable-baselines3's own loader: it unpickles parts of the file, which runs any code hidden in it, "
+              "so use it only for files whose origin you trust (without it, model files are read as JSON and "
+              "weights-only tensors and nothing in them is executed)")
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -64,9 +71,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except (ValueError, TypeError) as error:
         parser.error(str(error))
     agent = args.agent or _default_agent(args.task)
+    label = None
     is_mpc = agent == "mpc" or agent.startswith("mpc:")
-    if agent not in ("random", "scripted") and not is_mpc and not Path(agent).is_file():
-        parser.error(f"--agent: {agent!r} is neither 'random', 'scripted', 'mpc' nor an existing model file")
     if is_mpc:
         from causalworld.planning import parse_mpc_spec
 
@@ -74,6 +80,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             parse_mpc_spec(agent)
         except ValueError as error:
             parser.error(f"--agent: {error}")
+    elif agent not in ("random", "scripted"):
+        if not Path(agent).is_file():
+            parser.error(f"--agent: {agent!r} is neither 'random', 'scripted', 'mpc' nor an existing model file")
+        label, agent = Path(agent).name, _checked_model_file(agent, args.trust_model_file, parser)
     if agent == "scripted":
         from causalworld.evaluation.agents import scripted_policy
 
@@ -97,11 +107,23 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         result = evaluate(agent, args.task, [p.name for p in protocols], episodes=args.episodes, seed=args.seed,
                           backend=args.backend, workers=args.workers, env_kwargs=env_kwargs,
-                          ray_address=args.ray_address, progress=advance)
+                          ray_address=args.ray_address, progress=advance, agent_label=label)
     write_outputs(result, args.out)
     print(_summary_line(result))
     print(f"wrote {args.out / 'scores.json'}, {args.out / 'report.md'} and charts in {args.out}")
     return 0
+
+
+def _checked_model_file(path: str, trust: bool, parser: argparse.ArgumentParser):
+    """The model file read once and loaded once here, so that a bad file stops the run with its reason."""
+    from causalworld.evaluation.model_files import load_sb3_model, read_model_file
+
+    try:
+        model_file = read_model_file(path, trust)
+        load_sb3_model(model_file)
+    except (ImportError, ValueError) as error:
+        parser.error(f"--agent {path}: {error}")
+    return model_file
 
 
 def _default_agent(task: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from causalworld.commands.evaluate import TRUST_HELP
+
 NAME = "record"
 HELP = "record episodes of an agent (npz + JSON) and optionally a video"
 AGENTS = ("random", "reaching-solver", "scripted")
@@ -29,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--video", action="store_true", help="also write an MP4 video per episode")
     parser.add_argument("--no-observations", action="store_true", help="do not store observations (smaller files)")
     parser.add_argument("--out", type=Path, default=Path("recording"), help="output folder (default ./recording)")
+    parser.add_argument("--trust-model-file", action="store_true", help=TRUST_HELP)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -53,7 +56,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if is_model:
         from causalworld.evaluation.agents import trained_env_kwargs
 
-        kwargs.update(trained_env_kwargs(args.agent))
+        try:
+            kwargs.update(trained_env_kwargs(args.agent))
+        except ValueError as error:
+            parser.error(f"--agent {args.agent}: {error}")
     if args.cameras is not None:
         kwargs["camera_indices"] = args.cameras
     if args.agent == "reaching-solver":
@@ -70,7 +76,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from causalworld.evaluation.agents import build_agent
 
         try:
-            agent = _Acting(build_agent(args.agent, env))
+            agent = _Acting(build_agent(args.agent, env, trust_model_file=args.trust_model_file))
         except (ImportError, ValueError) as error:
             env.close()
             parser.error(f"--agent {args.agent}: {error}")

@@ -18,6 +18,8 @@ _LAZY = {
     "EpisodeResult": "causalworld.evaluation.results",
     "ProtocolResult": "causalworld.evaluation.results",
     "RandomPolicy": "causalworld.evaluation.agents",
+    "load_sb3_model": "causalworld.evaluation.model_files",
+    "ModelFileError": "causalworld.evaluation.model_files",
 }
 
 
@@ -30,6 +32,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "DEFAULT_EPISODES", "LAST_STEPS", "METRICS", "PROTOCOLS", "EpisodeResult", "EvaluationResult", "Protocol",
-    "ProtocolResult", "RandomPolicy", "episode_metrics", "evaluate", "get_protocols", "summarize",
+    "DEFAULT_EPISODES", "LAST_STEPS", "METRICS", "PROTOCOLS", "EpisodeResult", "EvaluationResult", "ModelFileError",
+    "Protocol", "ProtocolResult", "RandomPolicy", "episode_metrics", "evaluate", "get_protocols", "load_sb3_model",
+    "summarize",
 ]

@@ -10,25 +10,24 @@ An agent is one of:
 * a name: ``"random"`` (:class:`RandomPolicy`), ``"scripted"`` (the task's scripted policy from
   :mod:`causalworld.baselines`), ``"mpc"`` or ``"mpc:key=value,..."`` (model-predictive control
   with the simulator as its model, :class:`causalworld.planning.MPCAgent`; keys in
-  :data:`causalworld.planning.MPC_DEFAULTS`), or the path of a stable-baselines3 ``.zip`` file.
+  :data:`causalworld.planning.MPC_DEFAULTS`), or the path of a stable-baselines3 ``.zip`` file, loaded
+  without unpickling (:mod:`causalworld.evaluation.model_files`).
 
-Names and paths are built inside each worker, next to its env; objects are copied to workers.
+Names are built inside each worker, next to its env; a model file is read once by the caller and its
+bytes are shipped to the workers; objects are copied to workers.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
-import json
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-SB3_ALGORITHMS = ("PPO", "SAC", "TD3", "A2C", "DDPG", "DQN")
-"""stable-baselines3 classes tried, in order, when a model file does not name its algorithm."""
+from causalworld.evaluation.model_files import ModelFile, load_sb3_model, read_model_file, read_training_record
 
 
 @runtime_checkable
@@ -104,32 +103,57 @@ def _accepts_seed(function: Callable[..., Any]) -> bool:
     return "seed" in parameters or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
 
 
-def build_agent(spec: Any, env: Any) -> EpisodeAgent:
+def build_agent(spec: Any, env: Any, trust_model_file: bool = False) -> EpisodeAgent:
     """An :class:`EpisodeAgent` from an agent object or a name ("random", "scripted", "mpc", a ``.zip`` path).
 
+    A model path (or a :class:`~causalworld.evaluation.model_files.ModelFile` read from one) is loaded
+    without unpickling (:func:`~causalworld.evaluation.model_files.load_sb3_model`); ``trust_model_file``
+    allows stable-baselines3's own, unpickling loader for a zip without the ``config.json`` of
+    ``causalworld train``.
+
     Raises:
-        ValueError: an unknown name, or a file that is not a stable-baselines3 model.
+        ValueError: an unknown name, or a model file that cannot be loaded safely (``ModelFileError``).
         FileNotFoundError: a model path that does not exist.
         ImportError: ``"scripted"`` or a model path without the packages they need.
     """
     if isinstance(spec, Path):
         spec = str(spec)
+    if isinstance(spec, ModelFile):
+        return _model_agent(spec, env)
     if not isinstance(spec, str):
         return EpisodeAgent(spec)
     if spec == "random":
         return EpisodeAgent(RandomPolicy(env.action_space), owned=True)
     if spec == "scripted":
         return EpisodeAgent(scripted_policy(env.unwrapped.task_name, env.unwrapped), owned=True)
-    if spec == "mpc" or spec.startswith("mpc:"):
+    if is_mpc_spec(spec):
         from causalworld.planning.mpc import MPCAgent, parse_mpc_spec
 
         return EpisodeAgent(MPCAgent(env, **parse_mpc_spec(spec)), owned=True)
-    if spec.endswith(".zip") or "/" in spec or Path(spec).suffix:
-        model = load_sb3_model(spec)
-        if "goal_env" in training_record(spec).get("wrappers", []):
-            return EpisodeAgent(GoalConditionedModel(model, env))
-        return EpisodeAgent(model)
+    if is_model_path(spec):
+        return _model_agent(read_model_file(spec, trust_model_file), env)
     raise ValueError(f"unknown agent {spec!r}: use 'random', 'scripted', 'mpc' or the path of a stable-baselines3 .zip")
+
+
+def is_mpc_spec(spec: Any) -> bool:
+    """Whether an agent given as text is the MPC agent (``"mpc"`` or ``"mpc:key=value,..."``)."""
+    return isinstance(spec, str) and (spec == "mpc" or spec.startswith("mpc:"))
+
+
+def is_model_path(spec: Any) -> bool:
+    """Whether an agent given as text names a model file rather than a built-in agent."""
+    if isinstance(spec, Path):
+        return True
+    if is_mpc_spec(spec):
+        return False
+    return isinstance(spec, str) and (spec.endswith(".zip") or "/" in spec or bool(Path(spec).suffix))
+
+
+def _model_agent(model_file: ModelFile, env: Any) -> EpisodeAgent:
+    model = load_sb3_model(model_file)
+    if "goal_env" in (model_file.record or {}).get("wrappers", []):
+        return EpisodeAgent(GoalConditionedModel(model, env))
+    return EpisodeAgent(model)
 
 
 TRAINED_ENV_KEYS = ("skip_frame", "action_mode", "normalize_observations", "normalize_actions", "observation_mode")
@@ -142,21 +166,13 @@ def training_record(path: str | Path) -> dict[str, Any]:
     Raises:
         ValueError: the file exists but is not a JSON object.
     """
-    record_path = Path(path).with_name("config.json")
-    if not record_path.is_file():
-        return {}
-    try:
-        record = json.loads(record_path.read_text())
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValueError(f"{record_path}: not a valid training record ({error})") from None
-    if not isinstance(record, dict):
-        raise ValueError(f"{record_path}: a training record must be a JSON object")
-    return record
+    return read_training_record(path) or {}
 
 
-def trained_env_kwargs(path: str | Path) -> dict[str, Any]:
-    """The env settings (:data:`TRAINED_ENV_KEYS`) a model at ``path`` was trained with, from its record."""
-    env_kwargs = training_record(path).get("env_kwargs", {})
+def trained_env_kwargs(source: str | Path | ModelFile) -> dict[str, Any]:
+    """The env settings (:data:`TRAINED_ENV_KEYS`) a model was trained with, from its record."""
+    record = (source.record or {}) if isinstance(source, ModelFile) else training_record(source)
+    env_kwargs = record.get("env_kwargs", {})
     return {key: env_kwargs[key] for key in TRAINED_ENV_KEYS if isinstance(env_kwargs, dict) and key in env_kwargs}
 
 
@@ -190,56 +206,7 @@ def scripted_policy(task: str, env: Any = None) -> Any:
     return factory(task, env)
 
 
-def load_sb3_model(path: str | Path) -> Any:
-    """Load a stable-baselines3 model file, reading its algorithm from the file when it names one.
-
-    The algorithm comes from the policy class's module recorded in the zip (``stable_baselines3.ppo...``);
-    otherwise each of :data:`SB3_ALGORITHMS` is tried.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"agent model file not found: {path}")
-    if not zipfile.is_zipfile(path):
-        raise ValueError(f"{path} is not a stable-baselines3 model (not a .zip file)")
-    try:
-        sb3 = importlib.import_module("stable_baselines3")
-    except ImportError:
-        raise ImportError("loading a model file needs stable-baselines3: "
-                          "pip install 'causalworld[baselines]'") from None
-    named = _algorithm_in_zip(path)
-    candidates = [named] if named else list(SB3_ALGORITHMS)
-    errors = []
-    for name in candidates:
-        cls = getattr(sb3, name, None)
-        if cls is None:
-            continue
-        try:
-            # Playing needs no replay buffer; dropping its class lets HER models load without their env.
-            return cls.load(str(path), device="cpu", custom_objects=_PLAY_ONLY)
-        except Exception as error:  # noqa: BLE001 - each algorithm refuses the others' files its own way
-            errors.append(f"{name}: {type(error).__name__}: {error}")
-    raise ValueError(f"{path}: no stable-baselines3 algorithm could load it ({'; '.join(errors) or 'none tried'})")
-
-
-_PLAY_ONLY = {"replay_buffer_class": None, "replay_buffer_kwargs": {}}
-
-
-def _algorithm_in_zip(path: Path) -> str | None:
-    """The algorithm class name recorded in an SB3 zip, e.g. "PPO", or None."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            data = json.loads(archive.read("data"))
-    except (KeyError, ValueError, OSError):
-        return None
-    module = str(data.get("policy_class", {}).get("__module__", ""))
-    parts = module.split(".")
-    if len(parts) >= 2 and parts[0] == "stable_baselines3":
-        name = parts[1].upper()
-        return name if name in SB3_ALGORITHMS else None
-    return None
-
-
 __all__ = [
-    "EpisodeAgent", "GoalConditionedModel", "Policy", "RandomPolicy", "build_agent", "load_sb3_model",
-    "scripted_policy", "trained_env_kwargs", "training_record",
+    "EpisodeAgent", "GoalConditionedModel", "Policy", "RandomPolicy", "build_agent", "is_model_path", "is_mpc_spec",
+    "load_sb3_model", "scripted_policy", "trained_env_kwargs", "training_record",
 ]

@@ -24,6 +24,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from causalworld.evaluation.agents import is_model_path, trained_env_kwargs
+from causalworld.evaluation.model_files import ModelFile, load_sb3_model, read_model_file
 from causalworld.evaluation.protocols import Protocol, get_protocols
 from causalworld.evaluation.results import EpisodeResult, EvaluationResult, ProtocolResult
 from causalworld.evaluation.runner import EpisodeJob, EpisodeRunner, plan_jobs
@@ -50,6 +52,7 @@ def evaluate(
     ray_address: str | None = None,
     progress: ProgressCallback | None = None,
     agent_label: str | None = None,
+    trust_model_file: bool = False,
 ) -> EvaluationResult:
     """Evaluate ``agent`` on ``task`` under each protocol for ``episodes`` episodes.
 
@@ -70,6 +73,9 @@ def evaluate(
         ray_address: passed to ``ray.init(address=...)`` when Ray is not initialised yet.
         progress: called with each finished episode.
         agent_label: the agent's name in the result (default: the agent name or class name).
+        trust_model_file: let a model file without the ``config.json`` of ``causalworld train`` be
+            loaded by stable-baselines3's own loader, which unpickles parts of the file and so runs
+            any code hidden in it (see :mod:`causalworld.evaluation.model_files`). Off by default.
 
     Returns:
         An :class:`EvaluationResult`.
@@ -80,9 +86,12 @@ def evaluate(
     """
     resolved = _check_arguments(task, protocols, episodes, seed, backend, workers, max_attempts)
     env_kwargs = dict(env_kwargs or {})
-    if isinstance(agent, (str, Path)) and str(agent).endswith(".zip"):
-        from causalworld.evaluation.agents import trained_env_kwargs
-
+    label = agent_label or _label(agent)
+    if is_model_path(agent) and str(agent) not in ("random", "scripted"):
+        # Read once here: workers (local or on other machines) get the bytes, never the path.
+        agent = read_model_file(agent, trust_model_file)
+        load_sb3_model(agent)  # a file that cannot be loaded stops here, with its reason, before any worker starts
+    if isinstance(agent, ModelFile):
         env_kwargs = {**trained_env_kwargs(agent), **env_kwargs}  # the model's own settings, unless overridden
     try:
         json.dumps(env_kwargs)
@@ -109,8 +118,7 @@ def evaluate(
     run = {"backend": backend, "workers": workers, "seconds": elapsed, "episodes_run": len(jobs),
            "episodes_per_second": len(jobs) / elapsed if elapsed > 0 else None,
            "python": platform.python_version(), "max_attempts": max_attempts}
-    return EvaluationResult(task, agent_label or _label(agent), int(seed), episodes, env_kwargs, protocol_results,
-                            run)
+    return EvaluationResult(task, label, int(seed), episodes, env_kwargs, protocol_results, run)
 
 
 def _check_arguments(task: str, protocols: Sequence[str | Protocol] | None, episodes: int, seed: int,
@@ -134,6 +142,8 @@ def _check_arguments(task: str, protocols: Sequence[str | Protocol] | None, epis
 
 
 def _label(agent: Any) -> str:
+    if isinstance(agent, ModelFile):
+        return Path(agent.name).name
     if isinstance(agent, (str, Path)):
         return Path(agent).name if str(agent).endswith(".zip") else str(agent)
     return type(agent).__name__
@@ -156,17 +166,34 @@ _PROCESS_RUNNER: EpisodeRunner | None = None
 """The runner of a local worker process (set by its initializer; unused in the main process)."""
 
 
-def _init_process(task: str, env_kwargs: dict[str, Any], agent_blob: bytes | str, max_attempts: int) -> None:
-    """Build the worker's runner.
+class _InMemoryAgent:
+    """A caller's agent object, serialised in memory by this process for a spawned worker.
 
-    ``agent_blob`` is an agent name or model path (text), or the caller's agent object serialised in
-    memory by the parent process (as multiprocessing does with any argument; cloudpickle also
-    carries lambdas and closures); nothing here is ever read from a file.
+    Names and model files (:class:`ModelFile`: bytes and a JSON record) travel to workers as plain
+    data. Only agent objects (a callable, a policy, a model object the caller already holds) are
+    serialised, with cloudpickle so that lambdas and closures work too. These bytes are made here from
+    an object already in this process's memory and go straight through the pool's pipe to a child
+    this process spawned; they are never written to or read from a file, so no user file can reach
+    ``cloudpickle.loads`` through this path (unpickling them can run nothing the caller's own object
+    could not run in this process anyway).
     """
-    import cloudpickle
 
+    def __init__(self, agent: Any) -> None:
+        import cloudpickle
+
+        self.blob = cloudpickle.dumps(agent)
+
+    def restore(self) -> Any:
+        import cloudpickle
+
+        return cloudpickle.loads(self.blob)
+
+
+def _init_process(task: str, env_kwargs: dict[str, Any], agent: Any, max_attempts: int) -> None:
+    """Build the worker's runner (``agent``: a name, a :class:`ModelFile` or an :class:`_InMemoryAgent`)."""
     global _PROCESS_RUNNER
-    agent = agent_blob if isinstance(agent_blob, str) else cloudpickle.loads(agent_blob)
+    if isinstance(agent, _InMemoryAgent):
+        agent = agent.restore()
     _PROCESS_RUNNER = EpisodeRunner(task, env_kwargs, agent, max_attempts)
 
 
@@ -177,14 +204,11 @@ def _run_in_process(job: EpisodeJob) -> EpisodeResult:
 
 def _run_in_processes(jobs: list[EpisodeJob], task: str, env_kwargs: dict[str, Any], agent: Any, max_attempts: int,
                       workers: int, callback: ProgressCallback) -> list[EpisodeResult]:
-    import cloudpickle
-
-    # Names and model paths travel as text; only agent objects need serialising.
-    blob = agent if isinstance(agent, str) else str(agent) if isinstance(agent, Path) else cloudpickle.dumps(agent)
+    shipped = agent if isinstance(agent, (str, ModelFile)) else _InMemoryAgent(agent)
     context = multiprocessing.get_context("spawn")
     results = []
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                             initializer=_init_process, initargs=(task, env_kwargs, blob, max_attempts)) as pool:
+                             initializer=_init_process, initargs=(task, env_kwargs, shipped, max_attempts)) as pool:
         futures = [pool.submit(_run_in_process, job) for job in jobs]
         for future in as_completed(futures):
             results.append(future.result())

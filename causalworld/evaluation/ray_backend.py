@@ -6,9 +6,11 @@ in your program), the episodes run on that cluster. Otherwise this module starts
 is given (and ``RAY_ADDRESS`` is unset); it shuts down what it started when the evaluation ends.
 
 ``workers`` actors (one CPU each) each own one env and one copy of the agent and run episode jobs
-as they come (``ray.util.ActorPool``), so results stream back for the progress bar. Every node
-needs ``causalworld`` installed (or ship it with ``runtime_env={"py_modules": [causalworld]}``
-in your own ``ray.init``).
+as they come (``ray.util.ActorPool``); results come back to the driver as data (no shared
+filesystem is assumed), so they stream back for the progress bar. A model file is read on the
+driver and its bytes go to the workers through Ray's object store: workers never open the
+driver's paths. Every node needs ``causalworld`` installed (or ship it with
+``runtime_env={"py_modules": [causalworld]}`` in your own ``ray.init``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from causalworld.evaluation.agents import is_model_path
+from causalworld.evaluation.model_files import read_model_file
 from causalworld.evaluation.results import EpisodeResult
 from causalworld.evaluation.runner import EpisodeJob, EpisodeRunner
 
@@ -46,6 +50,8 @@ def run_on_ray(jobs: list[EpisodeJob], task: str, env_kwargs: dict[str, Any], ag
         from ray.util import ActorPool
     except ImportError:
         raise ImportError("the Ray backend needs Ray: pip install 'causalworld[distributed]'") from None
+    if is_model_path(agent):
+        agent = read_model_file(agent)  # the bytes travel; the path is the driver's alone
     started = False
     if not ray.is_initialized():
         options: dict[str, Any] = {"address": address, "include_dashboard": False, "log_to_driver": False}

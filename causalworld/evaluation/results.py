@@ -205,11 +205,10 @@ class EvaluationResult:
             FileNotFoundError: no such file.
             ValueError: not valid JSON or not an evaluation result.
         """
-        text = Path(path).read_text(encoding="utf-8")
         try:
-            return cls.from_json(text)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{path}: not JSON ({error})") from None
+            return cls.from_json(Path(path).read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
+            raise ValueError(f"{path}: not JSON ({str(error)[:200]})") from None
 
 
 def _finite(value: Any) -> Any:

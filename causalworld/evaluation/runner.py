@@ -58,7 +58,8 @@ class EpisodeRunner:
     Args:
         task: task family name.
         env_kwargs: kwargs of :class:`causalworld.CausalWorldEnv` (JSON-able).
-        agent: an agent object or name (see :mod:`causalworld.evaluation.agents`).
+        agent: an agent object, a name, or a model file read by the caller (a
+            :class:`~causalworld.evaluation.model_files.ModelFile`; see :mod:`causalworld.evaluation.agents`).
         max_attempts: interventions drawn per episode before giving up (see ``ProtocolWrapper``).
     """
 
