@@ -12,8 +12,11 @@ Usage: python benchmarks/mpc_protocols.py [--episodes 3] [--workers 1] [--agent 
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import time
+
+from harness import machine_facts
 
 from causalworld.evaluation import evaluate
 from causalworld.evaluation.results import EvaluationResult
@@ -51,6 +54,7 @@ def main() -> None:
     run = {**result.run, "command": f"python benchmarks/mpc_protocols.py --episodes {args.episodes} "
                                     f"--workers {args.workers} --agent {args.agent}",
            "env_steps": steps, "seconds_per_env_step": seconds / steps, "load_average_at_end": os.getloadavg(),
+           "machine": machine_facts(), "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
            "note": "measured on a 2-core machine shared with other jobs; timings are indicative only"}
     result = EvaluationResult(result.task, result.agent, result.seed, result.episodes, result.env_kwargs,
                               result.protocols, run)

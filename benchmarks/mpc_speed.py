@@ -12,12 +12,14 @@ Usage: python benchmarks/mpc_speed.py [--segment 40] [--json benchmarks/results/
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import time
 from pathlib import Path
 
 import numpy as np
+from harness import machine_facts
 
 from causalworld.env import CausalWorldEnv
 from causalworld.planning import MPC_DEFAULTS, MPCAgent
@@ -65,7 +67,10 @@ def main() -> None:
     rows = [run(None, 1), run(args.segment, 2)]
     for row in rows:
         print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}))
-    document = {"command": f"python benchmarks/mpc_speed.py --segment {args.segment}", "settings": MPC_DEFAULTS,
+    document = {"benchmark": "mpc_speed",
+                "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                "machine": machine_facts(),
+                "command": f"python benchmarks/mpc_speed.py --segment {args.segment}", "settings": MPC_DEFAULTS,
                 "load_average_at_end": os.getloadavg(),
                 "note": "2-core machine shared with other jobs: seconds are indicative; a planning env step is "
                         "one env step simulated by the model (a rollout of H actions x action_repeat steps)",

@@ -19,6 +19,7 @@ Usage: python benchmarks/snapshots.py [--repeats 10] [--json benchmarks/results/
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import statistics
@@ -27,6 +28,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from harness import machine_facts
 
 import causalworld
 from causalworld.env_snapshot import RewindPoint
@@ -163,6 +165,8 @@ def main() -> None:
               f"{row['snapshot_vs_no_snapshot']['max_abs_difference']:.2g} "
               f"(from step {row['snapshot_vs_no_snapshot']['first_differing_step']})", flush=True)
     document = {
+        "benchmark": "snapshots", "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine_facts(),
         "command": f"python benchmarks/snapshots.py --repeats {args.repeats}",
         "steps_before_snapshot": BEFORE, "steps_compared": AFTER, "skip_frame": 10,
         "load_average_at_end": os.getloadavg(),
