@@ -1,8 +1,8 @@
 """``get_state`` / ``set_state``: bit-exact mid-episode snapshots (a mixin of the environment).
 
 What must be restored, and why a plain ``pybullet.restoreState`` is not enough
-(each point measured with PyBullet 3.2.7; the scripts are ``benchmarks/snapshots.py`` and
-``tests/test_snapshots.py``):
+(each point measured with PyBullet 3.2.7; the scripts are ``benchmarks/snapshot_diagnosis.py``,
+``benchmarks/snapshots.py`` and ``tests/test_snapshots.py``):
 
 * Bullet restores body poses, velocities, joint states and contact manifolds (with their cached
   impulses and friction anchors), but not the world-frame inverse inertia tensor of a rigid body
@@ -11,8 +11,8 @@ What must be restored, and why a plain ``pybullet.restoreState`` is not enough
   stepped since the save therefore diverges at the first substep whenever such a block is in
   contact (with the tensor made irrelevant, an inertia of 1e30, the same restore is exact).
 * The order of the dispatcher's contact manifolds and the broadphase's pair cache depend on the
-  world's history; restoring into a stepped world diverged after 20-90 steps in the general
-  family, whose blocks are multibodies.
+  world's history; restoring into a stepped world was not exact in the general family either,
+  whose blocks are multibodies.
 * Bullet matches saved manifolds and rigid bodies to live ones by broadphase id, which a body
   removed and created again (a size or task-level intervention rebuilds bodies) does not keep.
 * It matches manifolds by the pair of bodies only, so when a body touches two of the round wall's
