@@ -105,14 +105,8 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
         """The arguments this env was built with (besides ``task``), as given."""
         if observation_mode == "pixel" or camera_indices is not None or renderer != "auto":
             self.constructor_kwargs.update(camera_indices=camera_indices, renderer=renderer)
-        for name, flag in (("add_ground_truth_state_to_info", add_ground_truth_state_to_info),
-                           ("expose_potential_partial_solution", expose_potential_partial_solution)):
-            if not isinstance(flag, (bool, np.bool_)):
-                raise ValueError(f"{name} must be True or False, got {flag!r}")
-            if flag:
-                self.constructor_kwargs[name] = True
-        self.ground_truth_in_info = bool(add_ground_truth_state_to_info)
-        self.partial_solution_in_info = bool(expose_potential_partial_solution)
+        info_flags = {"add_ground_truth_state_to_info": add_ground_truth_state_to_info,
+                      "expose_potential_partial_solution": expose_potential_partial_solution}
         if observation_mode not in ("structured", "pixel"):
             raise ValueError(f"observation_mode must be 'structured' or 'pixel', got {observation_mode!r}")
         self.camera_indices = parse_camera_indices(camera_indices)
@@ -124,7 +118,10 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
             raise ValueError(f"skip_frame must be a positive integer, got {skip_frame!r}")
         check_env_args(task, action_mode, {"normalize_actions": normalize_actions,
                                            "normalize_observations": normalize_observations,
-                                           "scale_reward_by_dt": scale_reward_by_dt})
+                                           "scale_reward_by_dt": scale_reward_by_dt, **info_flags})
+        self.constructor_kwargs.update({name: True for name, flag in info_flags.items() if flag})
+        self.ground_truth_in_info = bool(add_ground_truth_state_to_info)
+        self.partial_solution_in_info = bool(expose_potential_partial_solution)
         check_task_kwargs(task, task_kwargs, ENV_KWARGS)
         try:
             self.task = make_task(task, **task_kwargs)

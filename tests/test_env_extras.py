@@ -72,7 +72,7 @@ def test_ground_truth_state_in_info(make_env):
         assert GROUND_TRUTH_KEY in copy.reset(seed=0)[1]
     finally:
         copy.close()
-    with pytest.raises(ValueError, match="True or False"):
+    with pytest.raises(TypeError, match="add_ground_truth_state_to_info"):
         make_env("pushing", add_ground_truth_state_to_info="yes")
 
 
