@@ -28,11 +28,12 @@ from causalworld.sim.world import PHYSICS_TIMESTEP, World
 from causalworld.tasks import SceneState, make_task
 from causalworld.tasks.base import GoalMeasure, TaskContext
 from causalworld.variable_catalog import build_registry, rebuild_object_variables
+from causalworld.variables import CausalVariable
 from causalworld.world_io import save_world
 
 ENV_KWARGS = (
     "observation_mode", "action_mode", "skip_frame", "normalize_actions", "normalize_observations",
-    "max_episode_length", "render_mode", "scale_reward_by_dt", "camera_indices", "renderer",
+    "max_episode_length", "render_mode", "scale_reward_by_dt", "camera_indices", "renderer", "extended_spaces",
     "add_ground_truth_state_to_info", "expose_potential_partial_solution",
 )
 
@@ -58,6 +59,10 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
             key ``ground_truth_current_state_varibales``; see :mod:`causalworld.env_extras`).
         expose_potential_partial_solution: ``info`` also holds the goal poses that would solve the task
             (``possible_solution_intervention``).
+        extended_spaces: also list, in the intervention spaces (and so for fully random protocols and
+            the random actor), the variables the original benchmark gave no space: gravity, robot
+            height, object friction and velocities, ... (``docs/variables.md``). Default False: the
+            spaces are exactly the original's.
         **task_kwargs: the task's own arguments (see the task module).
 
     Episodes never terminate; they are truncated after ``max_episode_length`` steps.
@@ -86,13 +91,14 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
         scale_reward_by_dt: bool = True,
         camera_indices: Sequence[int] | None = None,
         renderer: str = "auto",
+        extended_spaces: bool = False,
         add_ground_truth_state_to_info: bool = False,
         expose_potential_partial_solution: bool = False,
         **task_kwargs: Any,
     ) -> None:
         EzPickle.__init__(
             self, task, observation_mode, action_mode, skip_frame, normalize_actions, normalize_observations,
-            max_episode_length, render_mode, scale_reward_by_dt, camera_indices, renderer,
+            max_episode_length, render_mode, scale_reward_by_dt, camera_indices, renderer, extended_spaces,
             add_ground_truth_state_to_info=add_ground_truth_state_to_info,
             expose_potential_partial_solution=expose_potential_partial_solution, **task_kwargs,
         )
@@ -105,6 +111,8 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
         """The arguments this env was built with (besides ``task``), as given."""
         if observation_mode == "pixel" or camera_indices is not None or renderer != "auto":
             self.constructor_kwargs.update(camera_indices=camera_indices, renderer=renderer)
+        if extended_spaces:
+            self.constructor_kwargs["extended_spaces"] = True
         info_flags = {"add_ground_truth_state_to_info": add_ground_truth_state_to_info,
                       "expose_potential_partial_solution": expose_potential_partial_solution}
         if observation_mode not in ("structured", "pixel"):
@@ -118,7 +126,8 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
             raise ValueError(f"skip_frame must be a positive integer, got {skip_frame!r}")
         check_env_args(task, action_mode, {"normalize_actions": normalize_actions,
                                            "normalize_observations": normalize_observations,
-                                           "scale_reward_by_dt": scale_reward_by_dt, **info_flags})
+                                           "scale_reward_by_dt": scale_reward_by_dt,
+                                           "extended_spaces": extended_spaces, **info_flags})
         self.constructor_kwargs.update({name: True for name, flag in info_flags.items() if flag})
         self.ground_truth_in_info = bool(add_ground_truth_state_to_info)
         self.partial_solution_in_info = bool(expose_potential_partial_solution)
@@ -160,8 +169,14 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
         except BaseException:
             self.world.close()
             raise
+        max_episode_length_given = max_episode_length
         if max_episode_length is None:
             max_episode_length = int(self.task.episode_seconds() / self.dt + 1e-9)
+            if max_episode_length < 1:
+                self.world.close()
+                raise ValueError(f"skip_frame={skip_frame} makes one step ({self.dt:g} s) longer than the task's "
+                                 f"{self.task.episode_seconds():g} s episode; give a smaller skip_frame or a "
+                                 "max_episode_length")
         if isinstance(max_episode_length, bool) or not isinstance(max_episode_length, (int, np.integer)) or (
             max_episode_length < 1
         ):
@@ -170,12 +185,19 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
         self.max_episode_length = int(max_episode_length)
         self._camera = SceneCamera(self.world.client, self.renderer == "egl") if render_mode == "rgb_array" else None
 
-        fields = robot_fields(self.max_episode_length * self.dt)
+        self.episode_seconds = (
+            self.task.episode_seconds() if max_episode_length_given is None else self.max_episode_length * self.dt
+        )
+        """Time (s) the ``time_left_for_task`` observation counts down from: the task's length in seconds, as
+        in the original (which kept it when ``dt`` does not divide it), or ``max_episode_length * dt``."""
+        fields = robot_fields(self.episode_seconds)
         self._slots = self.task.observation_slots()
-        for name, kind in self._slots:
-            fields += object_fields(name, kind)
+        for slot in self._slots:
+            fields += object_fields(slot)
         self.layout = ObservationLayout(fields)
-        self._writer = ObservationWriter(self.layout, self._slots, self.stage, self.normalize_observations)
+        self._writer = ObservationWriter(
+            self.layout, self._slots, self.stage, self.normalize_observations, self.task.slot_objects
+        )
         self.pixels: PixelObserver | None = None
         if observation_mode == "pixel":
             try:
@@ -186,16 +208,19 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
                 self.world.close()
                 raise
             self.observation_space = self.pixels.observation_space
-        elif self.normalize_observations:
-            self.observation_space = gym.spaces.Box(-1.0, 1.0, (self.layout.size,), np.float32)
         else:
-            self.observation_space = gym.spaces.Box(self.layout.low32, self.layout.high32, dtype=np.float32)
+            low, high = self.layout.space_bounds(self.normalize_observations)
+            self.observation_space = gym.spaces.Box(low, high, dtype=np.float32)
         self.action_space = gym.spaces.Box(
             self._actions.space_low.astype(np.float32), self._actions.space_high.astype(np.float32), dtype=np.float32
         )
         self.robot.set_joints(self.task.starting_joint_positions())
         self.variables = build_registry(self.robot, self.stage, self.world)
         """The causal variables of this scene, by dotted name (:mod:`causalworld.variables`)."""
+        self.variables.extended = bool(extended_spaces)
+        self.variables.add(CausalVariable(
+            "control_index", (), "steps", "steps taken in this episode minus one (the original's counter)",
+            lambda: self._step_count - 1, None))
         self.task.attach(TaskContext(lambda: self.np_random, self._on_objects_changed))
         for variable in self.task.task_variables():
             self.variables.add(variable)
@@ -318,7 +343,7 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
     def _observe(self, state: SceneState) -> np.ndarray:
         if self.pixels is not None:
             return self.pixels.observe(self.stage, self.robot)
-        return self._writer.write(state, (self.max_episode_length - self._step_count) * self.dt)
+        return self._writer.write(state, self.episode_seconds - self._step_count * self.dt)
 
     def _reward(self, state: SceneState, measure: GoalMeasure) -> tuple[float, dict[str, float]]:
         task = self.task
@@ -329,7 +354,8 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
             terms = {"sparse_success": float(task.is_success(state, fractional)) * scale}
         else:
             terms = {name: w * t * scale for name, w, t in zip(task.reward_term_names, task.dense_weights, raw_terms)}
-            terms["fractional_success"] = task.fractional_weight * fractional * scale
+            name, value = task.goal_reward(state, fractional)
+            terms[name] = task.fractional_weight * value * scale
         return math.fsum(terms.values()), terms
 
     def _info(self, state: SceneState, measure: GoalMeasure, terms: dict[str, float]) -> dict[str, Any]:

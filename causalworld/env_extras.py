@@ -3,8 +3,9 @@
 * :meth:`ExtraMethods.do_single_random_intervention` changes one variable of the active space,
   drawn as the original draws it (one top-level entry of the space uniformly, then one of its
   attributes uniformly, then a value uniform in the bounds), from the env's own generator, with
-  the usual bounds and feasibility checks. The original used space A when space B was active;
-  this one uses the active space.
+  the usual bounds and feasibility checks. The entries are those ``get_variable_space_used()``
+  lists (the original's variables; all of them with ``extended_spaces=True``). The original used
+  space A when space B was active; this one uses the active space.
 * ``add_ground_truth_state_to_info`` (constructor argument or method) adds every variable's live
   value to ``info`` under :data:`GROUND_TRUTH_KEY`, the original's key (its spelling kept).
 * ``expose_potential_partial_solution`` (constructor argument or method) adds
@@ -28,12 +29,6 @@ GROUND_TRUTH_KEY = "ground_truth_current_state_varibales"
 written for the original finds it."""
 PARTIAL_SOLUTION_KEY = "possible_solution_intervention"
 """``info`` key of the goal poses (or reaching's joint positions) that would solve the task."""
-NOT_SAMPLED = frozenset({"joint_velocities", "robot_height", "gravity"})
-"""Top-level variables the original's spaces do not have (ours have derived bounds)."""
-NOT_SAMPLED_ATTRIBUTES = frozenset({"friction", "linear_velocity", "angular_velocity", "cartesian_position",
-                                    "orientation"})
-"""Object attributes the original's spaces do not have (positions and yaws are drawn as
-``cylindrical_position`` and ``euler_orientation``)."""
 
 
 class ExtraMethods:
@@ -55,10 +50,7 @@ class ExtraMethods:
         self._require_started()
         space = self.task.variables_space
         groups: dict[str, list] = {}
-        for variable in self.variables.settable():
-            attribute = variable.name.rpartition(".")[2] if variable.object_name else None
-            if variable.name in NOT_SAMPLED or attribute in NOT_SAMPLED_ATTRIBUTES:
-                continue
+        for variable in self.variables.spaced():
             groups.setdefault(variable.object_name or variable.name, []).append(variable)
         if not groups:
             return {}, False, self._observe(self._read_state())

@@ -25,11 +25,12 @@ class InterventionMethods:
     """Mixin: needs ``variables``, ``_interventions``, ``task``, ``stage``, ``robot`` on the env."""
 
     # -- public API -------------------------------------------------------------------------
-    def do_intervention(self, intervention: Mapping[str, Any], check_bounds: bool = True) -> InterventionResult:
+    def do_intervention(self, interventions_dict: Mapping[str, Any], check_bounds: bool = True) -> InterventionResult:
         """Change variables now, for the current episode only.
 
         Args:
-            intervention: ``{"tool_block": {"mass": 0.05}, "floor_friction": 0.4}`` or dotted names.
+            interventions_dict: ``{"tool_block": {"mass": 0.05}, "floor_friction": 0.4}`` or dotted names
+                (the argument has the original's name, so its keyword calls work unchanged).
             check_bounds: refuse values outside the active space (see :meth:`set_intervention_space`).
 
         Returns:
@@ -39,7 +40,7 @@ class InterventionMethods:
             InterventionError: malformed input; nothing changed.
         """
         self._require_started()
-        values = self._interventions.validate(intervention)
+        values = self._interventions.validate(interventions_dict)
         reasons, changed = self._interventions.apply(values, check_bounds, self.task.variables_space)
         self._dirty |= {n for n in changed if n in self.variables and self.variables[n].kind != DYNAMIC}
         state = self._read_state()
@@ -48,7 +49,7 @@ class InterventionMethods:
         return InterventionResult(not reasons, self._observe(state), tuple(reasons))
 
     def set_starting_state(
-        self, intervention: Mapping[str, Any] | None = None, check_bounds: bool = True
+        self, interventions_dict: Mapping[str, Any] | None = None, check_bounds: bool = True
     ) -> InterventionResult:
         """Change the starting state (it persists across resets), then reset.
 
@@ -56,7 +57,7 @@ class InterventionMethods:
         success the result becomes the new starting state. On failure the starting state is
         unchanged. Either way the env is reset and the result carries the first observation.
         """
-        values = self._interventions.validate(intervention or {})
+        values = self._interventions.validate(interventions_dict or {})
         self._restore_state(self._start_state)
         reasons, _ = self._interventions.apply(values, check_bounds, self.task.variables_space)
         if not reasons:
@@ -70,8 +71,11 @@ class InterventionMethods:
         self._restore_state(self._start_state, everything=True)
         self.reset()
 
-    def sample_new_goal(self) -> dict[str, Any]:
-        """A new goal from the task's goal family in the active space (an intervention dict; not applied)."""
+    def sample_new_goal(self, level: int | None = None) -> dict[str, Any]:
+        """A new goal from the task's goal family in the active space (an intervention dict; not applied).
+
+        ``level`` is accepted and unused, as in the original.
+        """
         return self.task.sample_new_goal(self.np_random)
 
     def get_current_state_variables(self) -> dict[str, Any]:
@@ -79,28 +83,31 @@ class InterventionMethods:
         return _nest({name: _plain(var.read()) for name, var in self.variables.items()})
 
     def get_variable_space_used(self) -> dict[str, Any]:
-        """Bounds (low, high) of every settable variable in the active space, nested."""
+        """Bounds (low, high) of every variable of the active space, nested.
+
+        The spaces list the original's variables; ``extended_spaces=True`` adds the others.
+        """
         return self._space(self.task.variables_space)
 
     def get_intervention_space_a(self) -> dict[str, Any]:
-        """Bounds of every settable variable in space A (training), nested."""
+        """Bounds of every variable of space A (training), nested."""
         return self._space(VariableSpace.A)
 
     def get_intervention_space_b(self) -> dict[str, Any]:
-        """Bounds of every settable variable in space B (evaluation), nested."""
+        """Bounds of every variable of space B (evaluation), nested."""
         return self._space(VariableSpace.B)
 
     def get_intervention_space_a_b(self) -> dict[str, Any]:
-        """Bounds of every settable variable in the union of A and B, nested."""
+        """Bounds of every variable of the union of A and B, nested."""
         return self._space(VariableSpace.A_B)
 
     def set_intervention_space(self, variables_space: VariableSpace | str) -> None:
         """Choose the active space: "space_a", "space_b" or "space_a_b" (goal sampling and bounds checks)."""
         self.task.variables_space = VariableSpace.parse(variables_space)
 
-    def is_intervention_in_bounds(self, intervention: Mapping[str, Any]) -> bool:
+    def is_intervention_in_bounds(self, interventions_dict: Mapping[str, Any]) -> bool:
         """Whether every value lies in the active space (malformed input raises InterventionError)."""
-        values = self._interventions.validate(intervention)
+        values = self._interventions.validate(interventions_dict)
         return not self._interventions.out_of_bounds(values, self.task.variables_space, skip_unchanged=False)
 
     # -- state ------------------------------------------------------------------------------
@@ -140,7 +147,7 @@ class InterventionMethods:
 
     def _space(self, space: VariableSpace) -> dict[str, Any]:
         flat = {}
-        for var in self.variables.settable():
+        for var in self.variables.spaced():
             low, high = var.bounds(space)
             flat[var.name] = (np.array(low, dtype=np.float64), np.array(high, dtype=np.float64))
         return _nest(flat)

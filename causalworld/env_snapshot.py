@@ -59,7 +59,7 @@ from causalworld.snapshot import SCHEMA, Snapshot, SnapshotError, check_physics,
 WORLD_KWARGS_EXEMPT = (
     "observation_mode", "action_mode", "skip_frame", "normalize_actions", "normalize_observations",
     "max_episode_length", "render_mode", "scale_reward_by_dt", "camera_indices", "renderer",
-    "add_ground_truth_state_to_info", "expose_potential_partial_solution",
+    "add_ground_truth_state_to_info", "expose_potential_partial_solution", "extended_spaces",
     "dense_reward_weights", "fractional_reward_weight", "activate_sparse_reward",
 )
 """Constructor arguments that do not define the world: a snapshot may be restored into an env that

@@ -195,6 +195,9 @@ class Interventions:
             reasons = self.out_of_bounds(values, space)
             if reasons:
                 return reasons, set()
+        reasons = self.task.refusals(values)
+        if reasons:
+            return reasons, set()
         values = self.task.couple(dict(values), self.registry)
         saved = self._capture(values)
         if not self._needs_physics_check(values):

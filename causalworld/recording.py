@@ -191,12 +191,12 @@ class EpisodeRecorder(gym.Wrapper):
             self._finish(complete=True)
         return observation, reward, terminated, truncated, info
 
-    def do_intervention(self, intervention: Mapping[str, Any], check_bounds: bool = True):
+    def do_intervention(self, interventions_dict: Mapping[str, Any], check_bounds: bool = True):
         """Intervene now (see :meth:`CausalWorldEnv.do_intervention`) and record it for replay."""
-        result = self.env.unwrapped.do_intervention(intervention, check_bounds=check_bounds)
+        result = self.env.unwrapped.do_intervention(interventions_dict, check_bounds=check_bounds)
         if self._current is not None:
             self._current["interventions"].append(
-                {"step": len(self._current["actions"]), "intervention": jsonable(intervention),
+                {"step": len(self._current["actions"]), "intervention": jsonable(interventions_dict),
                  "check_bounds": bool(check_bounds)}
             )
         return result

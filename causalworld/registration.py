@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import gymnasium as gym
+
+EQUAL_BOUNDS_WARNING = r".*A Box observation space maximum and minimum values are equal"
+"""Gymnasium's passive checker says this of every CausalWorld env: the type ids in the observation are
+left raw, as in the original, so their bounds are the type value itself (low == high)."""
 
 ENV_IDS: dict[str, dict[str, object]] = {
     "CausalWorld-Reaching": {"task": "reaching"},
@@ -20,7 +26,9 @@ ENV_IDS: dict[str, dict[str, object]] = {
 
 
 def register_envs() -> None:
-    """Register every ID once (idempotent)."""
+    """Register every ID once (idempotent), and silence the checker's note on the type ids' equal bounds."""
+    warnings.filterwarnings("ignore", message=EQUAL_BOUNDS_WARNING, category=UserWarning,
+                            module="gymnasium.utils.passive_env_checker")
     for env_id, kwargs in ENV_IDS.items():
         if env_id not in gym.registry:
             gym.register(

@@ -1,10 +1,13 @@
 """Build the causal variables of a scene: robot, stage and every task object.
 
-Bounds follow the original benchmark's spaces A and B. Where the original had none, the
-documented ranges here apply: velocities use the observation bounds (the same in A and B);
-object friction A [0.6, 1.0], B [1.0, 1.4]; gravity z A [-10, -9], B [-11, -10]; robot height
-A [0.32, 0.34], B [0.34, 0.36] m. Cartesian positions and quaternions are checked through their
-cylindrical and rotation-vector forms, whose bounds are the ones listed.
+Bounds follow the original benchmark's spaces A and B, and the spaces list exactly the variables
+the original's do (``in_spaces``). The variables the original left without a space -- joint
+velocities, robot height, gravity, object friction, object velocities, cartesian positions and
+quaternions -- are settable and have the documented ranges here, used for bounds checks and listed
+in the spaces only when the env is built with ``extended_spaces=True``: velocities use the
+observation bounds (the same in A and B); object friction A [0.6, 1.0], B [1.0, 1.4]; gravity z
+A [-10, -9], B [-11, -10]; robot height A [0.32, 0.34], B [0.34, 0.36] m. Cartesian positions and
+quaternions are checked through their cylindrical and rotation-vector forms.
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ def robot_variables(robot: TriFinger, registry: VariableRegistry) -> None:
             lambda v: robot.set_joints(robot.read_joints()[0], v),
             *SPACES["joint_velocities"],
             kind=DYNAMIC,
+            in_spaces=False,
         )
     )
     registry.add(
@@ -110,6 +114,7 @@ def robot_variables(robot: TriFinger, registry: VariableRegistry) -> None:
             lambda: robot.height,
             lambda v: robot.set_height(float(v)),
             *SPACES["robot_height"],
+            in_spaces=False,
         )
     )
     for finger in g.FINGER_NAMES:
@@ -150,7 +155,8 @@ def stage_variables(stage: Stage, world: World, registry: VariableRegistry) -> N
         ("gravity", lambda: world.gravity, world.set_gravity, "m/s^2, world frame"),
     ):
         shape = (3,) if name in ("floor_color", "stage_color", "gravity") else ()
-        registry.add(CausalVariable(name, shape, units, name.replace("_", " "), getter, setter, *SPACES[name]))
+        registry.add(CausalVariable(name, shape, units, name.replace("_", " "), getter, setter, *SPACES[name],
+                                    in_spaces=name != "gravity"))
 
 
 def _pose_getters(obj: Block | Silhouette) -> tuple[Callable, Callable]:
@@ -200,6 +206,7 @@ def object_variables(obj: Block | Silhouette, stage: Stage, registry: VariableRe
             kind=DYNAMIC,
             bounds_fn=lambda s: _cartesian_hull(position_bounds(s)),
             contains_fn=lambda v, s: cylindrical_contains(np.array(cartesian_to_cylindrical(*v)), s),
+            in_spaces=False,
         )
     )
     registry.add(
@@ -223,8 +230,6 @@ def object_variables(obj: Block | Silhouette, stage: Stage, registry: VariableRe
             f"{name}.color", (3,), "RGB in [0, 1]", "colour", lambda: obj.color, obj.set_color, *SPACES["color"]
         )
     )
-    if isinstance(obj, Silhouette) and obj.sphere:
-        return
     euler_a, euler_b = SPACES["euler_orientation"]
 
     def euler_contains(value, space):
@@ -244,6 +249,7 @@ def object_variables(obj: Block | Silhouette, stage: Stage, registry: VariableRe
             as_bounds([-1.0] * 4, [1.0] * 4),
             kind=DYNAMIC,
             contains_fn=lambda v, s: euler_contains(quaternion_to_rotation_vector(v), s),
+            in_spaces=False,
         )
     )
     registry.add(
@@ -261,6 +267,10 @@ def object_variables(obj: Block | Silhouette, stage: Stage, registry: VariableRe
             contains_fn=lambda v, s: euler_contains(quaternion_to_rotation_vector(rotation_vector_to_quaternion(v)), s),
         )
     )
+    if isinstance(obj, Silhouette) and obj.sphere:
+        # a goal sphere's size (its diameter, 3 values as in the original) is reported, not intervenable
+        registry.add(CausalVariable(f"{name}.size", (3,), "m", "diameter", lambda: obj.size, None))
+        return
     registry.add(
         CausalVariable(
             f"{name}.size",
@@ -284,6 +294,7 @@ def object_variables(obj: Block | Silhouette, stage: Stage, registry: VariableRe
             lambda: obj.lateral_friction,
             lambda v: obj.set_friction(float(v)),
             *SPACES["friction"],
+            in_spaces=False,
         )
     )
     if not obj.is_movable:
@@ -303,6 +314,7 @@ def object_variables(obj: Block | Silhouette, stage: Stage, registry: VariableRe
             lambda v: obj.set_velocity(v, obj.read_state().angular_velocity),
             *SPACES["linear_velocity"],
             kind=DYNAMIC,
+            in_spaces=False,
         )
     )
     registry.add(
@@ -315,6 +327,7 @@ def object_variables(obj: Block | Silhouette, stage: Stage, registry: VariableRe
             lambda v: obj.set_velocity(obj.read_state().linear_velocity, v),
             *SPACES["angular_velocity"],
             kind=DYNAMIC,
+            in_spaces=False,
         )
     )
 

@@ -21,7 +21,21 @@ Every settable variable has bounds in space A (training) and space B (evaluation
 element-wise hull. Integer variables include their upper bound. Positions are in metres with z
 from the floor top; `cartesian_position` is checked through `cylindrical_position` (r, phi, z)
 and `orientation` (quaternion xyzw) through `euler_orientation` (a rotation vector), whose bounds
-are listed. Velocities have the same range in A and B (the original had none).
+are listed.
+
+The column "spaces" says whether a variable is listed in the intervention spaces
+(`env.get_intervention_space_a()`, `..._b()`, `..._a_b()`, `get_variable_space_used()`), which are
+exactly the original benchmark's: names and bounds (checked against the original by
+`tests/test_original_parity.py`). Fully random protocols (P10, P11) and the random actor draw
+from those spaces only, so they vary exactly what the original varies. The variables marked
+"extended" had no space in the original (gravity, robot height, joint velocities, object friction
+and velocities, cartesian positions, quaternions, and per task the block sizes and goal poses the
+task itself sets): they are settable, bounds-checked against the ranges listed here (ours: object
+friction A [0.6, 1.0], B [1.0, 1.4]; gravity z A [-10, -9], B [-11, -10] m/s^2; robot height
+A [0.32, 0.34], B [0.34, 0.36] m; velocities the observation bounds), and listed in the spaces, so
+also varied by P10, P11 and the random actor, only in an env built with `extended_spaces=True`:
+
+    env = gym.make("CausalWorld-Pushing", extended_spaces=True)
 """
 
 
@@ -43,13 +57,14 @@ def task_table(task: str) -> str:
 
     env = CausalWorldEnv(task)
     try:
-        rows = [f"## {task}", "", "| variable | shape | units | space A | space B |", "|---|---|---|---|---|"]
+        rows = [f"## {task}", "", "| variable | shape | units | space A | space B | spaces |",
+                "|---|---|---|---|---|---|"]
         for var in env.variables.values():
             if not var.settable:
                 continue
             rows.append(
                 f"| `{var.name}` | {var.shape or '()'} | {var.units} | {_bounds(var, VariableSpace.A)} "
-                f"| {_bounds(var, VariableSpace.B)} |"
+                f"| {_bounds(var, VariableSpace.B)} | {'yes' if var.in_spaces else 'extended'} |"
             )
     finally:
         env.close()

@@ -52,6 +52,11 @@ class CausalVariable:
         integer: the value must be whole numbers; the upper bound is inclusive.
         bounds_fn: computes (low, high) for a space from the live scene, replacing space_a/_b.
         contains_fn: custom membership test ``(value, space) -> bool`` (for parametrizations).
+        in_spaces: listed in the intervention spaces A and B (``get_intervention_space_a()``), and so
+            drawn by fully random protocols and the random actor. False for the variables the
+            original benchmark gave no space (gravity, robot height, object friction, velocities,
+            cartesian positions, quaternions, ...): they keep bounds for bounds checks and are
+            listed only when the env is built with ``extended_spaces=True``.
     """
 
     name: str
@@ -67,6 +72,7 @@ class CausalVariable:
     integer: bool = False
     bounds_fn: Callable[[VariableSpace], Bounds] | None = field(default=None, repr=False)
     contains_fn: Callable[[np.ndarray, VariableSpace], bool] | None = field(default=None, repr=False)
+    in_spaces: bool = True
 
     @property
     def object_name(self) -> str | None:
@@ -121,6 +127,8 @@ class VariableRegistry(Mapping[str, CausalVariable]):
         self.position_bounds: dict[str, Callable[[VariableSpace], Bounds]] = {}
         """Per object: cylindrical (r, phi, z) bounds by space; both position variables use them,
         so a task overrides an object's position space in one place."""
+        self.extended = False
+        """List the variables outside the original's spaces too (the env's ``extended_spaces``)."""
 
     def add(self, variable: CausalVariable) -> None:
         """Register a variable; names are unique."""
@@ -150,6 +158,10 @@ class VariableRegistry(Mapping[str, CausalVariable]):
     def settable(self) -> list[CausalVariable]:
         """Variables interventions may set."""
         return [v for v in self._variables.values() if v.settable]
+
+    def spaced(self) -> list[CausalVariable]:
+        """Settable variables listed in the intervention spaces (see ``CausalVariable.in_spaces``)."""
+        return [v for v in self._variables.values() if v.settable and (v.in_spaces or self.extended)]
 
     def canonical(self) -> list[CausalVariable]:
         """Settable variables that define the state (no alternative parametrizations)."""

@@ -18,8 +18,8 @@ LAYOUTS = {
     "picking": (56, 250, [("tool_block", 1, (0.065,) * 3, (0, 0, H)),
                           ("goal_block", 20, (0.065,) * 3, (0, 0, 0.15))]),
     "pick_and_place": (67, 500, [("tool_block", 1, (0.065,) * 3, (0, -0.09, H)),
-                                 ("obstacle", 10, (0.5, 0.015, 0.065), (0, 0, H)),
-                                 ("goal_block", 20, (0.065,) * 3, (0, 0.09, H))]),
+                                 ("goal_block", 20, (0.065,) * 3, (0, 0.09, H)),
+                                 ("obstacle", 10, (0.5, 0.015, 0.065), (0, 0, H))]),
     "stacking2": (84, 500, [("tool_block_1", 1, (0.065,) * 3, (0, 0, H)),
                             ("tool_block_2", 1, (0.065,) * 3, (0.01, 0.08, H)),
                             ("goal_block_1", 20, (0.065,) * 3, (-0.06, -0.06, H)),
@@ -43,9 +43,9 @@ def test_raw_layout_slot_order_and_episode_length(make_env, task):
     at = lambda name: obs[env.layout.index(name)]  # noqa: E731
     assert obs.shape == (size,) and env.observation_space.shape == (size,)
     assert env.max_episode_length == steps and at("time_left_for_task")[0] == pytest.approx(steps * env.dt)
-    assert [s[0] for s in env.task.observation_slots()] == [s[0] for s in slots]
+    assert [s.name for s in env.task.observation_slots()] == [s[0] for s in slots]
     object_fields = [f.name for f in env.layout.fields[4:]]
-    assert object_fields[0] == f"{slots[0][0]}_type"  # movable blocks, then fixed blocks, then goals
+    assert object_fields[0] == f"{slots[0][0]}_type"  # the original's order: movable blocks, goals, fixed blocks
     for name, type_id, dims, position in slots:
         assert at(f"{name}_type")[0] == type_id, name
         assert np.allclose(at(f"{name}_size"), dims), name

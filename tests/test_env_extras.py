@@ -7,7 +7,7 @@ import pickle
 import numpy as np
 import pytest
 
-from causalworld.env_extras import GROUND_TRUTH_KEY, NOT_SAMPLED, NOT_SAMPLED_ATTRIBUTES, PARTIAL_SOLUTION_KEY
+from causalworld.env_extras import GROUND_TRUTH_KEY, PARTIAL_SOLUTION_KEY
 from causalworld.sim.kinematics import tip_positions
 
 
@@ -30,8 +30,7 @@ def test_single_random_intervention_draws_one_variable_of_the_active_space(make_
         intervention, success, observation = env.do_single_random_intervention()
         name, value = _only_variable(intervention)
         variable = env.variables[name]
-        attribute = name.rpartition(".")[2] if variable.object_name else None
-        assert name not in NOT_SAMPLED and attribute not in NOT_SAMPLED_ATTRIBUTES
+        assert variable in env.variables.spaced()  # the original's space: get_variable_space_used()
         assert variable.contains(np.asarray(value, dtype=np.float64), space)  # space B really is B
         assert observation.shape == env.observation_space.shape
         if success:

@@ -90,7 +90,7 @@ def test_cli_runs_the_mpc_agent(tmp_path):
         (["--episodes", "0"], "--episodes must be at least 1"),
         (["--protocols", "P0,P42"], "unknown protocol"),
         (["--task", "juggling"], "unknown task"),
-        (["--agent", "missing.zip"], "neither 'random', 'scripted', 'mpc' nor an existing model file"),
+        (["--agent", "missing.zip"], "neither 'random', 'scripted', 'pretrained', 'mpc' nor an existing model file"),
         (["--agent", "mpc:speed=3"], "expected key=value"),
         (["--max-steps", "0"], "--max-steps"),
     ],

@@ -163,6 +163,7 @@ GYM_VALUES = {
     "max_episode_length": st.one_of(st.none(), st.integers(-3, 500), NESTED),
     "render_mode": st.one_of(st.sampled_from([None, "rgb_array", "ansi", "depth_array"]), NESTED),
     "scale_reward_by_dt": st.one_of(st.booleans(), NESTED),
+    "extended_spaces": st.one_of(st.booleans(), NESTED),
     "add_ground_truth_state_to_info": st.one_of(st.booleans(), NESTED),
     "expose_potential_partial_solution": st.one_of(st.booleans(), NESTED),
 }
@@ -236,7 +237,8 @@ def test_reaching_refuses_more_obstacles_than_observation_slots_even_unchecked()
     env = causalworld.CausalWorldEnv("reaching", max_obstacles=3)
     env.reset(seed=0)
     before = _snapshot(env)
-    with pytest.raises(InterventionError, match="max_obstacles=3"):
-        env.do_intervention({"number_of_obstacles": 8}, check_bounds=False)
-    assert _unchanged(before, env)
+    for count, checked in ((8, False), (4, True)):  # 4 lies in the original's space [1, 5]: refused all the same
+        result = env.do_intervention({"number_of_obstacles": count}, check_bounds=checked)
+        assert not result.success and "max_obstacles=3" in result.reasons[0]
+        assert _unchanged(before, env)
     env.close()

@@ -16,6 +16,8 @@ from causalworld.tasks.structures import default_stacked_wall
 
 FAMILIES = ["stacked_blocks", "creative_stacked_blocks"]
 ROBOT = 28  # robot part of the observation
+FIRST, SECOND, THIRD = "tool_level_0_num_0", "tool_level_0_num_1", "tool_level_0_num_2"
+"""The first three tools of every wall, named as in the original."""
 
 
 def names(env, prefix):
@@ -52,16 +54,20 @@ def wall_blocks(task, key):
 
 
 # -- default scenes and slots ------------------------------------------------------------------------
-@pytest.mark.parametrize("task, tools, goals, tool_slots, goal_slots, obstacle_slots, steps", [
-    ("stacked_blocks", 35, 35, 35, 35, 0, 8750),
-    ("creative_stacked_blocks", 24, 6, 32, 8, 5, 6000),
+@pytest.mark.parametrize("task, tools, goals, tool_slots, obstacle_slots, steps", [
+    ("stacked_blocks", 35, 35, 35, 0, 8750),
+    ("creative_stacked_blocks", 24, 6, 32, 5, 6000),
 ])
-def test_default_scene_layout_and_slots(make_env, task, tools, goals, tool_slots, goal_slots, obstacle_slots, steps):
+def test_default_scene_layout_and_slots(make_env, task, tools, goals, tool_slots, obstacle_slots, steps):
     env = make_env(task, normalize_observations=False)
     obs, info = env.reset(seed=0)
     assert (len(names(env, "tool_")), len(names(env, "goal_"))) == (tools, goals)
-    assert (env.task.tool_slots, env.task.goal_slots) == (tool_slots, goal_slots)
-    assert obs.shape == (ROBOT + 17 * tool_slots + 11 * (goal_slots + obstacle_slots),)
+    assert (env.task.tool_slots, env.task.goal_slots) == (tool_slots, tool_slots)  # pairs: tool_k, goal_k
+    assert obs.shape == (ROBOT + (17 + 11) * tool_slots + 11 * obstacle_slots,)
+    per_level = 7 if task == "stacked_blocks" else 3
+    assert names(env, "tool_")[:2] == ["tool_level_0_num_0", "tool_level_0_num_1"]  # the original's names
+    assert names(env, "tool_")[per_level] == "tool_level_1_num_0"
+    assert names(env, "goal_")[-1] == ("goal_level_4_num_6" if task == "stacked_blocks" else "goal_level_7_num_2")
     assert env.max_episode_length == steps and info["fractional_success"] == 0.0
     wall = default_stacked_wall(5 if task == "stacked_blocks" else 8, 0.035, 0.25 if task == "stacked_blocks" else 0.12)
     silhouettes = [env.stage.objects[n] for n in names(env, "goal_")]
@@ -74,11 +80,14 @@ def test_default_scene_layout_and_slots(make_env, task, tools, goals, tool_slots
         assert np.hypot(*corners) <= 0.18 + 1e-9
         assert all(footprints_clear(block, other, 0.005) for other in blocks[k + 1:])
         assert all(footprints_clear(block, goal, 0.005) for goal in silhouettes[: len(wall_levels(wall)[0])])
-    # Types: tools 1, goals 20; absent slots (creative: 8 tools, 2 goals, all obstacles) are all zeros.
-    goal_start = ROBOT + 17 * tool_slots
-    assert obs[ROBOT:ROBOT + 17 * tools:17].tolist() == [1.0] * tools
-    assert obs[goal_start:goal_start + 11 * goals:11].tolist() == [20.0] * goals
-    assert not obs[ROBOT + 17 * tools:goal_start].any() and not obs[goal_start + 11 * goals:].any()
+    # Types: each tool (1) followed by its goal (20), or by an empty goal slot where its level has none
+    # (creative: middle levels); absent slots (creative: 8 pairs, all obstacles) are all zeros.
+    pair = 17 + 11
+    assert obs[ROBOT:ROBOT + pair * tools:pair].tolist() == [1.0] * tools
+    goal_types = obs[ROBOT + 17:ROBOT + pair * tools:pair].tolist()
+    has_goal = [f"goal_{n[5:]}" in env.stage.objects for n in names(env, "tool_")]
+    assert goal_types == [20.0 if g else 0.0 for g in has_goal] and sum(has_goal) == goals
+    assert not obs[ROBOT + pair * tools:].any()
 
 
 def test_slot_bound_covers_every_wall_of_the_spaces():
@@ -138,8 +147,8 @@ def test_tools_are_anchored_rigid_bodies_through_resets_and_new_walls(make_env, 
     assert env.do_intervention({"stack_levels": 3, "wall_seed": 0.5}).success
     if task == "creative_stacked_blocks":
         assert env.do_intervention({"number_of_obstacles": 2}).success
-    smaller = [0.9 * v for v in env.stage.blocks["tool_1"].size]
-    assert env.do_intervention({"tool_1": {"size": smaller}}, check_bounds=False).success  # rebuilds every body
+    smaller = [0.9 * v for v in env.stage.blocks[FIRST].size]
+    assert env.do_intervention({FIRST: {"size": smaller}}, check_bounds=False).success  # rebuilds every body
     for _ in range(2):
         for name, block in env.stage.blocks.items():
             expected = name.startswith("tool_")  # fixed obstacles keep the default
@@ -179,8 +188,8 @@ def test_interventions_that_change_no_friction_leave_the_contacts_alone(make_env
     for action in actions[:40]:
         reference.step(action)
         env.step(action)
-    same_friction = env.stage.blocks["tool_3"].lateral_friction
-    assert env.do_intervention({"tool_1": {"color": [0.2, 0.3, 0.4]}, "tool_3": {"friction": same_friction},
+    same_friction = env.stage.blocks[THIRD].lateral_friction
+    assert env.do_intervention({FIRST: {"color": [0.2, 0.3, 0.4]}, THIRD: {"friction": same_friction},
                                 "floor_friction": env.stage.floor_friction}).success
     for action in actions[40:]:
         assert np.array_equal(env.step(action)[0], reference.step(action)[0])
@@ -194,8 +203,8 @@ def test_refused_interventions_roll_back_bit_exactly_in_play(make_env, task):
     env.reset(seed=0)
     for action in actions[:30]:
         assert np.array_equal(env.step(action)[0], reference.step(action)[0])
-    for refused in ({"tool_1": {"cartesian_position": [0.0, 0.0, 0.0]}}, {"joint_positions": [0.0, 1.2, -0.3] * 3},
-                    {"tool_2": {"cartesian_position": [0.3, 0.0, 0.0325], "friction": 0.2}}):
+    for refused in ({FIRST: {"cartesian_position": [0.0, 0.0, 0.0]}}, {"joint_positions": [0.0, 1.2, -0.3] * 3},
+                    {SECOND: {"cartesian_position": [0.3, 0.0, 0.0325], "friction": 0.2}}):
         assert not env.do_intervention(refused, check_bounds=False).success
     for action in actions[30:]:
         assert np.array_equal(env.step(action)[0], reference.step(action)[0])
@@ -223,12 +232,12 @@ def test_regeneration_is_reproducible_from_the_seed(make_env, task):
     assert env.variables["stack_levels"].read() == 4 and 0.0 < env.variables["wall_seed"].read() < 1.0
     first, _ = env.reset()  # back to the default scene
     assert len(names(env, "tool_")) == env.task.default_tools
-    assert env.set_starting_state({"stack_levels": 3, "tool_1": {"color": [0.2, 0.3, 0.4]}}).success
+    assert env.set_starting_state({"stack_levels": 3, FIRST: {"color": [0.2, 0.3, 0.4]}}).success
     start, _ = env.reset(seed=9)
     assert env.do_intervention({"stack_levels": 5, "blocks_min_size": 0.04}).success
     assert env.do_intervention({"wall_seed": 0.25}).success
     again, _ = env.reset(seed=9)
-    assert np.array_equal(start, again) and env.stage.objects["tool_1"].color == (0.2, 0.3, 0.4)
+    assert np.array_equal(start, again) and env.stage.objects[FIRST].color == (0.2, 0.3, 0.4)
     env.reset_default_state()
     assert np.array_equal(env.reset(seed=0)[0], first)
 
@@ -241,7 +250,7 @@ def flat_state(env):
 def test_refused_walls_leave_everything_as_it_was(make_env, task):
     env = make_env(task, normalize_observations=False)
     env.reset(seed=0)
-    changed = {"tool_2": {"mass": 0.05, "size": [0.03, 0.035, 0.035], "color": [0.3, 0.3, 0.3]}}
+    changed = {SECOND: {"mass": 0.05, "size": [0.03, 0.035, 0.035], "color": [0.3, 0.3, 0.3]}}
     assert env.do_intervention(changed, check_bounds=False).success
     before, obs = flat_state(env), env._observe(env._read_state())
     result = env.do_intervention({"stack_levels": 8, "blocks_min_size": 0.07})  # taller than the 0.3 m volume
@@ -260,7 +269,7 @@ def test_refused_walls_leave_everything_as_it_was(make_env, task):
 def test_blocks_mass_sets_every_tool_and_resets_restore_per_tool_masses(make_env):
     env = make_env("stacked_blocks")
     env.reset(seed=0)
-    assert env.set_starting_state({"tool_3": {"mass": 0.03}}).success
+    assert env.set_starting_state({THIRD: {"mass": 0.03}}).success
     assert env.do_intervention({"blocks_mass": 0.05}).success
     assert {b.mass for n, b in env.stage.blocks.items()} == {0.05}
     assert env.do_intervention({"stack_levels": 2}).success  # a new wall keeps the new mass
@@ -273,11 +282,11 @@ def test_blocks_mass_sets_every_tool_and_resets_restore_per_tool_masses(make_env
 def test_block_variables_with_a_new_wall_apply_to_it_or_are_refused(make_env):
     env = make_env("stacked_blocks")
     env.reset(seed=0)
-    with pytest.raises(InterventionError, match="no tool_35"):
-        env.do_intervention({"stack_levels": 1, "wall_seed": 0.5, "tool_35": {"mass": 0.05}})
+    with pytest.raises(InterventionError, match="no tool_level_4_num_6"):
+        env.do_intervention({"stack_levels": 1, "wall_seed": 0.5, "tool_level_4_num_6": {"mass": 0.05}})
     assert len(names(env, "tool_")) == 35
-    assert env.do_intervention({"stack_levels": 2, "wall_seed": 0.5, "tool_1": {"color": [0.1, 0.2, 0.3]}}).success
-    assert env.stage.objects["tool_1"].color == (0.1, 0.2, 0.3)
+    assert env.do_intervention({"stack_levels": 2, "wall_seed": 0.5, FIRST: {"color": [0.1, 0.2, 0.3]}}).success
+    assert env.stage.objects[FIRST].color == (0.1, 0.2, 0.3)
     with pytest.raises(InterventionError, match="has 48 tools .* slots for 35"):  # outside the spaces
         env.do_intervention({"stack_levels": 20, "blocks_min_size": 0.02, "wall_seed": 0.25}, check_bounds=False)
     with pytest.raises(InterventionError, match="min_size"):
@@ -293,7 +302,7 @@ def test_sampled_goals_lie_in_the_chosen_space(make_env, task, space):
     env.reset(seed=1)
     assert env.sample_new_goal() == goals[0]
     for goal in goals:
-        assert set(goal) == {"stack_levels", "blocks_min_size", "max_level_width", "wall_seed"}
+        assert set(goal) == {"stack_levels", "blocks_mass", "blocks_min_size", "max_level_width", "wall_seed"}
         assert isinstance(goal["stack_levels"], int)
         assert env.is_intervention_in_bounds(goal)
         assert fits_working_volume(goal["stack_levels"], goal["blocks_min_size"]) == (space != "space_b")
@@ -309,27 +318,26 @@ def test_absent_blocks_leave_zero_slots(make_env, normalized):
     result = env.do_intervention({"stack_levels": 1, "max_level_width": 0.035})
     assert result.success
     obs = result.observation
-    assert obs[ROBOT] != 0 and not obs[ROBOT + 17: ROBOT + 17 * 35].any()  # one tool, 34 empty tool slots
-    goals = ROBOT + 17 * 35
-    assert obs[goals] != 0 and not obs[goals + 11:].any()
+    assert obs[ROBOT] != 0 and obs[ROBOT + 17] != 0  # one tool and its goal, then 34 empty pairs
+    assert not obs[ROBOT + 28:].any()
     assert env.observation_space.contains(obs)
 
 
 def test_obstacles_come_and_go_and_stay_with_new_walls(make_env):
     env = make_env("creative_stacked_blocks", normalize_observations=False)
     env.reset(seed=2)
-    slots = ROBOT + 17 * 32 + 11 * 8
+    slots = ROBOT + (17 + 11) * 32
     result = env.do_intervention({"number_of_obstacles": 3})
     assert result.success and list(result.observation[slots::11]) == [10.0, 10.0, 10.0, 0.0, 0.0]
-    positions = [env.stage.objects[f"obstacle_{k}"].position for k in (1, 2, 3)]
+    positions = [env.stage.objects[f"obstacle_{k}"].position for k in (0, 1, 2)]  # from 0, as the original
     measure = env.task.measure(env._read_state())
     cube = np.array([[p - 0.005 for p in pos] + [p + 0.005 for p in pos] for pos in positions]).reshape(3, 2, 3)
     for hull in np.concatenate([measure.desired_goal, measure.achieved_goal]):
         assert not np.any(np.all((cube[:, 0] < hull[1]) & (cube[:, 1] > hull[0]), axis=1))
     assert env.do_intervention({"stack_levels": 4}).success
-    assert [env.stage.objects[f"obstacle_{k}"].position for k in (1, 2, 3)] == positions
+    assert [env.stage.objects[f"obstacle_{k}"].position for k in (0, 1, 2)] == positions
     assert env.do_intervention({"number_of_obstacles": 1}).success
-    assert names(env, "obstacle_") == ["obstacle_1"]
+    assert names(env, "obstacle_") == ["obstacle_0"]
     obs, _ = env.reset()
     assert not obs[slots:].any() and len(names(env, "tool_")) == 24
 

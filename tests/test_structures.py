@@ -120,10 +120,10 @@ def test_towers_grid_geometry(counts, dims, center):
     lo, hi = np.maximum(h[:, None, 0], h[None, :, 0]), np.minimum(h[:, None, 1], h[None, :, 1])
     inter = np.clip(hi - lo, 0, None)
     assert np.prod(inter, -1)[~np.eye(len(goals), dtype=bool)].max(initial=0.0) < 1e-12
-    # Documented order: level by level, then x, then y.
+    # Documented order (the original's): level by level, then y (column), then x (row).
     for index, g in enumerate(goals):
         k, rest = divmod(index, nx * ny)
-        i, j = divmod(rest, ny)
+        j, i = divmod(rest, nx)
         assert g.size == pytest.approx(tuple(size))
         expected = (center[0] - dims[0] / 2 + size[0] * (i + 0.5),
                     center[1] - dims[1] / 2 + size[1] * (j + 0.5),

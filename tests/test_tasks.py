@@ -35,16 +35,21 @@ def test_reaching_layout(make_env):
     assert obs[0] == pytest.approx(5.0)
 
 
-@pytest.mark.parametrize("task, skip, steps", [("reaching", 10, 125), ("pushing", 10, 250), ("pushing", 3, 833)])
-def test_episode_length_and_time_left(make_env, task, skip, steps):
+@pytest.mark.parametrize("task, skip, steps, seconds", [("reaching", 10, 125, 5.0), ("pushing", 10, 250, 10.0),
+                                                         ("pushing", 3, 833, 10.0)])
+def test_episode_length_and_time_left(make_env, task, skip, steps, seconds):
+    """Time left counts down from the task's seconds, as in the original (10 s - k dt, also where dt does not
+    divide 10 s); normalized over [0, seconds]."""
     env = make_env(task, skip_frame=skip, normalize_observations=False)
     assert env.max_episode_length == steps
     obs, _ = env.reset(seed=0)
+    assert obs[0] == pytest.approx(seconds)
     action = np.zeros(9, dtype=np.float32)
     for k in range(1, steps + 1):
         obs, _, terminated, truncated, _ = env.step(action)
         assert not terminated and truncated == (k == steps)
-        assert obs[0] == pytest.approx((steps - k) * env.dt, abs=1e-5)
+        assert obs[0] == pytest.approx(seconds - k * env.dt, abs=1e-5)
+    assert env.normalize_observation(obs)[0] == pytest.approx(2 * (seconds - steps * env.dt) / seconds - 1, abs=1e-6)
 
 
 def test_pushing_fractional_success_measures_overlap(make_env):

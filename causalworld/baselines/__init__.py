@@ -7,11 +7,16 @@ around a :class:`causalworld.CausalWorldEnv` will do). The env may also be bound
 ``agent.bind(env)``, before the first call. Supported action modes: ``end_effector_positions`` and
 ``joint_positions``, raw or normalized; observations raw or normalized.
 
+``pretrained(task)`` returns the original authors' trained PPO agent for reaching, pushing, picking,
+pick_and_place or stacking2 (weights read from the original's published package, NumPy forward pass;
+:mod:`causalworld.baselines.pretrained_agents`).
+
 See ``docs/baselines.md`` for the measured success rates.
 """
 
 from __future__ import annotations
 
+from causalworld.baselines.pretrained_agents import PRETRAINED_TASKS, PretrainedAgent, pretrained
 from causalworld.baselines.scripted_policies import (
     GraspPolicy,
     ScriptedPickAndPlace,
@@ -49,7 +54,10 @@ def scripted_policy(task: str, env=None) -> ScriptedPolicy:
 
 
 __all__ = [
+    "PRETRAINED_TASKS",
     "SCRIPTED_TASKS",
+    "PretrainedAgent",
+    "pretrained",
     "GraspPolicy",
     "ScriptedPickAndPlace",
     "ScriptedPicking",

@@ -29,8 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of ``causalworld evaluate``."""
     parser.add_argument("--task", default="pushing", help="task family (default pushing)")
     parser.add_argument("--agent", default=None,
-                        help="'random', 'scripted', 'mpc' (or 'mpc:key=value,...', see causalworld.planning) or "
-                             "the path of a stable-baselines3 model .zip "
+                        help="'random', 'scripted', 'pretrained' (the original authors' trained agent: reaching, "
+                             "pushing, picking, pick_and_place, stacking2; its weights are fetched once with pip "
+                             "into ~/.cache/causalworld), 'mpc' (or 'mpc:key=value,...': model-predictive control, "
+                             "see causalworld.planning) or the path of a stable-baselines3 model .zip "
                              "(default: scripted where the task has a scripted policy, else random)")
     parser.add_argument("--protocols", default=None, help="comma-separated protocol names (default: all of the task)")
     parser.add_argument("--episodes", type=int, default=DEFAULT_EPISODES,
@@ -80,10 +82,21 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             parse_mpc_spec(agent)
         except ValueError as error:
             parser.error(f"--agent: {error}")
-    elif agent not in ("random", "scripted"):
+    elif agent not in ("random", "scripted", "pretrained"):
         if not Path(agent).is_file():
-            parser.error(f"--agent: {agent!r} is neither 'random', 'scripted', 'mpc' nor an existing model file")
+            parser.error(f"--agent: {agent!r} is neither 'random', 'scripted', 'pretrained', 'mpc' nor an existing "
+                         "model file")
         label, agent = Path(agent).name, _checked_model_file(agent, args.trust_model_file, parser)
+    pretrained_agent = isinstance(agent, str) and agent == "pretrained"
+    if pretrained_agent:
+        from causalworld.baselines.pretrained_agents import PretrainedUnavailable, pretrained
+
+        try:
+            settings = pretrained(args.task).env_kwargs  # fetched now, once, with a clear error if it cannot be
+        except (ValueError, OSError, PretrainedUnavailable) as error:
+            parser.error(f"--agent pretrained: {error}")
+        if args.skip_frame not in (None, settings["skip_frame"]):
+            parser.error(f"--agent pretrained acts at skip frame {settings['skip_frame']}, not {args.skip_frame}")
     if agent == "scripted":
         from causalworld.evaluation.agents import scripted_policy
 
@@ -108,7 +121,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         result = evaluate(agent, args.task, [p.name for p in protocols], episodes=args.episodes, seed=args.seed,
                           backend=args.backend, workers=args.workers, env_kwargs=env_kwargs,
                           ray_address=args.ray_address, progress=advance, agent_label=label)
-    write_outputs(result, args.out)
+    write_outputs(result, args.out, reference=original_reference(args.task) if pretrained_agent else None)
     print(_summary_line(result))
     print(f"wrote {args.out / 'scores.json'}, {args.out / 'report.md'} and charts in {args.out}")
     return 0
@@ -135,8 +148,18 @@ def _default_agent(task: str) -> str:
     return "scripted" if task in SCRIPTED_TASKS else "random"
 
 
-def write_outputs(result, out_dir: Path) -> list[Path]:
-    """``scores.json``, the charts and ``report.md`` of one result into ``out_dir``; returns the files."""
+def original_reference(task: str):
+    """The original authors' agent's scores in the original, as measured by ``benchmarks/parity.py`` (or None)."""
+    from causalworld.baselines.pretrained_agents import original_scores
+
+    return original_scores(task)
+
+
+def write_outputs(result, out_dir: Path, reference=None) -> list[Path]:
+    """``scores.json``, the charts and ``report.md`` of one result into ``out_dir``; returns the files.
+
+    ``reference``: per-protocol scores of another run to show beside ours (see ``original_reference``).
+    """
     from causalworld.evaluation.plots import write_charts
     from causalworld.evaluation.report import write_report
 
@@ -145,7 +168,7 @@ def write_outputs(result, out_dir: Path) -> list[Path]:
     charts = write_charts({result.agent: result}, out_dir)
     files += charts
     images = [p.name for p in charts if p.suffix == ".png"]
-    files.append(write_report(result, out_dir / "report.md", images))
+    files.append(write_report(result, out_dir / "report.md", images, reference=reference))
     return files
 
 

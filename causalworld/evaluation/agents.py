@@ -8,10 +8,11 @@ An agent is one of:
 * a stable-baselines3 model (anything with ``predict(obs, deterministic=...)``), used
   deterministically;
 * a name: ``"random"`` (:class:`RandomPolicy`), ``"scripted"`` (the task's scripted policy from
-  :mod:`causalworld.baselines`), ``"mpc"`` or ``"mpc:key=value,..."`` (model-predictive control
-  with the simulator as its model, :class:`causalworld.planning.MPCAgent`; keys in
-  :data:`causalworld.planning.MPC_DEFAULTS`), or the path of a stable-baselines3 ``.zip`` file, loaded
-  without unpickling (:mod:`causalworld.evaluation.model_files`).
+  :mod:`causalworld.baselines`), ``"pretrained"`` (the original authors' trained agent,
+  :func:`causalworld.baselines.pretrained_agents.pretrained`), ``"mpc"`` or ``"mpc:key=value,..."``
+  (model-predictive control with the simulator as its model, :class:`causalworld.planning.MPCAgent`;
+  keys in :data:`causalworld.planning.MPC_DEFAULTS`), or the path of a stable-baselines3 ``.zip``
+  file, loaded without unpickling (:mod:`causalworld.evaluation.model_files`).
 
 Names are built inside each worker, next to its env; a model file is read once by the caller and its
 bytes are shipped to the workers; objects are copied to workers.
@@ -126,18 +127,38 @@ def build_agent(spec: Any, env: Any, trust_model_file: bool = False) -> EpisodeA
         return EpisodeAgent(RandomPolicy(env.action_space), owned=True)
     if spec == "scripted":
         return EpisodeAgent(scripted_policy(env.unwrapped.task_name, env.unwrapped), owned=True)
+    if spec == "pretrained":
+        return EpisodeAgent(pretrained_agent(env.unwrapped))
     if is_mpc_spec(spec):
         from causalworld.planning.mpc import MPCAgent, parse_mpc_spec
 
         return EpisodeAgent(MPCAgent(env, **parse_mpc_spec(spec)), owned=True)
     if is_model_path(spec):
         return _model_agent(read_model_file(spec, trust_model_file), env)
-    raise ValueError(f"unknown agent {spec!r}: use 'random', 'scripted', 'mpc' or the path of a stable-baselines3 .zip")
+    raise ValueError(f"unknown agent {spec!r}: use 'random', 'scripted', 'pretrained', 'mpc' or the path of a "
+                     "stable-baselines3 .zip")
 
 
 def is_mpc_spec(spec: Any) -> bool:
     """Whether an agent given as text is the MPC agent (``"mpc"`` or ``"mpc:key=value,..."``)."""
     return isinstance(spec, str) and (spec == "mpc" or spec.startswith("mpc:"))
+
+
+def pretrained_agent(env: Any) -> Any:
+    """The original authors' agent for ``env``'s task, after checking the env has the settings it needs.
+
+    Raises:
+        ValueError: a task without an agent, or an env built with other settings (skip frame, modes, ...).
+        PretrainedUnavailable: the original's package could not be found or fetched.
+    """
+    from causalworld.baselines.pretrained_agents import pretrained
+
+    agent = pretrained(env.task_name)
+    wrong = {key: getattr(env, key) for key, value in agent.env_kwargs.items() if getattr(env, key) != value}
+    if wrong:
+        raise ValueError(f"the pretrained {env.task_name} agent needs an env with {dict(agent.env_kwargs)}; "
+                         f"this one has {wrong}")
+    return agent
 
 
 def is_model_path(spec: Any) -> bool:

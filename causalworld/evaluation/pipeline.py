@@ -58,7 +58,9 @@ def evaluate(
 
     Args:
         agent: a callable obs -> action (optionally with ``reset``), a stable-baselines3 model, or a
-            name: "random", "scripted", or a model ``.zip`` path (see :mod:`causalworld.evaluation.agents`).
+            name: "random", "scripted", "pretrained", or a model ``.zip`` path (see
+            :mod:`causalworld.evaluation.agents`). An agent with an ``env_kwargs`` dict (the
+            pretrained agents) and "pretrained" get their env settings (skip frame 3, ...).
         task: task family ("pushing", ...).
         protocols: protocol names of the task (default: all of its protocols), or Protocol objects.
         episodes: episodes per protocol (>= 1).
@@ -93,6 +95,12 @@ def evaluate(
         load_sb3_model(agent)  # a file that cannot be loaded stops here, with its reason, before any worker starts
     if isinstance(agent, ModelFile):
         env_kwargs = {**trained_env_kwargs(agent), **env_kwargs}  # the model's own settings, unless overridden
+    elif isinstance(agent, str) and agent == "pretrained":  # their settings; fetched here, before any worker
+        from causalworld.baselines.pretrained_agents import pretrained
+
+        env_kwargs = {**pretrained(task).env_kwargs, **env_kwargs}
+    elif isinstance(getattr(agent, "env_kwargs", None), dict):  # an agent object that knows its settings
+        env_kwargs = {**agent.env_kwargs, **env_kwargs}
     try:
         json.dumps(env_kwargs)
     except TypeError as error:

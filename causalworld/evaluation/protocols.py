@@ -67,7 +67,8 @@ def _fully_random(name: str, space: VariableSpace, excluded: tuple[str, ...] = (
 
 STRUCTURE_EXCLUDED = ("*.size", "goal_*.cylindrical_position", "goal_*.euler_orientation")
 """Left alone by our fully random protocols of the multi-block families: there the block sizes and the
-goal come from the task-level structure variables, which these protocols sample."""
+goal come from the task-level structure variables, which these protocols sample (these variables are
+outside the families' spaces anyway, as in the original; the patterns keep it so with ``extended_spaces``)."""
 
 
 DEFAULT = _p("P0", "default", "the default task, nothing changed", A_B)
@@ -96,10 +97,9 @@ def _single_block(tool: str, goal: str, excluded: tuple[str, ...] = ()) -> tuple
 BLOCK_PROTOCOLS = _single_block("tool_block", "goal_block")
 """Pushing and picking: the original's P0-P11."""
 
-PICK_AND_PLACE_PROTOCOLS = _single_block("tool_block", "goal_block",
-                                         ("obstacle.cylindrical_position", "obstacle.euler_orientation"))
-"""Pick_and_place: the original's P0-P11; the fully random ones leave the obstacle (a fixed wall
-across the arena, which no other pose fits) in place; only its height varies."""
+PICK_AND_PLACE_PROTOCOLS = BLOCK_PROTOCOLS
+"""Pick_and_place: the original's P0-P11 (its fully random ones change the obstacle's colour and height,
+the obstacle's only variables in the spaces)."""
 
 _S2_TM, _S2_TP, _S2_GP = "tool_block_*.mass", "tool_block_*.cylindrical_position", "goal_tower.cylindrical_position"
 STACKING2_PROTOCOLS = (
@@ -146,17 +146,17 @@ def _structure(mass: str, size: tuple[str, ...], pose: str, goal: tuple[str, ...
 
 
 TOWERS_PROTOCOLS = _structure(
-    "blocks_mass", ("tower_dims",), "tool_block_*.cylindrical_position",
+    "blocks_mass", ("tower_dims",), "tool_*.cylindrical_position",
     ("number_of_blocks_in_tower", "tower_center"),
 )
 """Towers (ours): size is the tower's extent, the goal its block counts and centre."""
 
 GENERAL_PROTOCOLS = _structure(
-    "blocks_mass", ("tool_block_size",), "tool_block_*.cylindrical_position", ("nums_objects",),
+    "blocks_mass", ("tool_block_size",), "tool_*.cylindrical_position", ("nums_objects",),
 )
 """General (ours): size is the cube edge, the goal a new pile of ``nums_objects`` cubes."""
 
-_WALL_GOAL = ("stack_levels", "max_level_width", "wall_seed")
+_WALL_GOAL = ("stack_levels", "max_level_width")  # a structure change draws a new wall_seed
 STACKED_PROTOCOLS = _structure("blocks_mass", ("blocks_min_size",), "tool_*.cylindrical_position", _WALL_GOAL,
                                (*STRUCTURE_EXCLUDED, "blocks_min_size"))
 """Stacked_blocks and creative_stacked_blocks (ours): size is the blocks' smallest size, the goal a new wall.

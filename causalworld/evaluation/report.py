@@ -20,8 +20,12 @@ SHORT = {
 """Column headers (FS: fractional success)."""
 
 
-def markdown_report(result: EvaluationResult, images: Sequence[str] = ()) -> str:
-    """The report as Markdown text; ``images`` are paths (relative to the report) of charts to show."""
+def markdown_report(result: EvaluationResult, images: Sequence[str] = (), reference: dict | None = None) -> str:
+    """The report as Markdown text; ``images`` are paths (relative to the report) of charts to show.
+
+    ``reference``: ``{"label": ..., "protocols": {name: {"last": ..., "last_20": ..., "full_integrated": ...,
+    "episodes": ...}}}``, scores of another run (the original's) shown in a second table beside ours.
+    """
     run = result.run
     lines = [
         f"# Evaluation: {result.agent} on {result.task}",
@@ -51,14 +55,32 @@ def markdown_report(result: EvaluationResult, images: Sequence[str] = ()) -> str
               "default scene. *drawn / refused / redrawn*: interventions drawn over all episodes (an object's "
               "pose is drawn on its own), how many the env refused as infeasible or out of bounds, and how "
               "many of those were drawn again.", ""]
+    if reference:
+        lines += _reference_table(result, reference)
     for image in images:
         lines += [f"![{Path(image).stem}]({image})", ""]
     return "\n".join(lines)
 
 
-def write_report(result: EvaluationResult, path: str | os.PathLike[str], images: Sequence[str] = ()) -> Path:
+def _reference_table(result: EvaluationResult, reference: dict) -> list[str]:
+    scores = result.scores()
+    lines = [f"## Beside: {reference['label']}", "", "| protocol | last FS here | last FS there | episodes there "
+             "| full integrated FS here | full integrated FS there |", "|---|---|---|---|---|---|"]
+    for p in result.protocols:
+        there = reference["protocols"].get(p.name)
+        if there is None:
+            continue
+        here = scores[p.name]
+        lines.append(f"| {p.name} | {here['mean_last_fractional_success']:.3f} | {there['last']:.3f} | "
+                     f"{there['episodes']} | {here['mean_full_integrated_fractional_success']:.3f} | "
+                     f"{there['full_integrated']:.3f} |")
+    return lines + [""]
+
+
+def write_report(result: EvaluationResult, path: str | os.PathLike[str], images: Sequence[str] = (),
+                 reference: dict | None = None) -> Path:
     """Write :func:`markdown_report` to ``path`` atomically; returns the path."""
-    return write_text_atomically(path, markdown_report(result, images))
+    return write_text_atomically(path, markdown_report(result, images, reference))
 
 
 __all__ = ["markdown_report", "write_report"]

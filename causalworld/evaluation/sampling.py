@@ -9,11 +9,12 @@ numbers of objects) regenerate the scene and so change which object variables ex
 Values are uniform in the protocol's space (:meth:`causalworld.variables.CausalVariable.sample`,
 whole numbers with inclusive bounds for integer variables), in the registry's units (m, kg, rad, ...).
 
-Fully random protocols select, like the original's random actor: every settable variable except
-the joints (``joint_positions``, ``joint_velocities``), object velocities, and the alternative
-parametrizations ``cartesian_position`` and the quaternion ``orientation`` (yaw is drawn through
-``euler_orientation``) and whatever matches the protocol's ``excluded`` patterns; and for each
-object that still has both, its ``size`` XOR its ``cylindrical_position``, by a fair coin.
+Protocols draw from the variables of the intervention spaces (the original's list, see
+``CausalVariable.in_spaces``). Fully random protocols select, like the original's: every variable of
+the spaces except the joints (``joint_positions``, ``joint_velocities``), object velocities, and
+the alternative parametrizations ``cartesian_position`` and the quaternion ``orientation`` (yaw is
+drawn through ``euler_orientation``) and whatever matches the protocol's ``excluded`` patterns; and
+either every object's ``size`` or every object's ``cylindrical_position``, by one fair coin per draw.
 """
 
 from __future__ import annotations
@@ -39,20 +40,15 @@ def selected_variables(protocol: Protocol, registry: VariableRegistry, rng: np.r
 
     The generator is used only by fully random protocols (the size-XOR-position coin).
     """
-    variables = [v for v in registry.settable() if (v.kind == TASK) == (stage == TASK_STAGE)]
+    variables = [v for v in registry.spaced() if (v.kind == TASK) == (stage == TASK_STAGE)]
     if not protocol.fully_random:
         return [v for v in variables if any(fnmatchcase(v.name, p) for p in protocol.variables)]
     variables = [v for v in variables if not any(fnmatchcase(v.name, p) for p in protocol.excluded)]
-    names = {v.name for v in variables}
+    skipped = "cylindrical_position" if rng.random() < 0.5 else "size"  # one coin for all objects, as the original
     chosen = []
-    skip: set[str] = set()
-    for obj in sorted({v.object_name for v in variables if v.object_name is not None}):
-        size, position = f"{obj}.size", f"{obj}.cylindrical_position"
-        if size in names and position in names:
-            skip.add(position if rng.random() < 0.5 else size)
     for v in variables:
         attribute = v.name.rpartition(".")[2] if v.object_name else None
-        if v.name in EXCLUDED_NAMES or attribute in EXCLUDED_ATTRIBUTES or v.name in skip:
+        if v.name in EXCLUDED_NAMES or attribute in EXCLUDED_ATTRIBUTES or attribute == skipped:
             continue
         chosen.append(v)
     return chosen
@@ -75,7 +71,7 @@ def is_pose(variable: CausalVariable) -> bool:
 
 def protocol_matches(protocol: Protocol, registry: VariableRegistry) -> dict[str, list[str]]:
     """For each pattern of ``protocol``, the settable variables of ``registry`` it names (a static check)."""
-    names = [v.name for v in registry.settable()]
+    names = [v.name for v in registry.spaced()]
     return {p: [n for n in names if fnmatchcase(n, p)] for p in protocol.variables}
 
 

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from causalworld.observations import Slot
 from causalworld.sim import geometry as g
 from causalworld.sim.objects import BlockState
 from causalworld.sim.stage import Stage
@@ -145,9 +146,14 @@ class Task:
         """Create the task's objects on the stage."""
         raise NotImplementedError
 
-    def observation_slots(self) -> list[tuple[str, str]]:
-        """(object name, slot kind) in observation order."""
+    def observation_slots(self) -> list[Slot]:
+        """The object slots of the observation, in the original's order (fixed at construction)."""
         raise NotImplementedError
+
+    def slot_objects(self) -> list[str | None]:
+        """The stage object shown in each slot now (None: empty); default: the object named like the slot."""
+        assert self.stage is not None
+        return [slot.name if slot.name in self.stage.objects else None for slot in self.observation_slots()]
 
     def starting_joint_positions(self) -> tuple[float, ...]:
         """Joint positions (rad, 9) of the default starting state."""
@@ -170,6 +176,10 @@ class Task:
         """Desired and achieved goal and the fractional success in [0, 1] (computed once per step)."""
         raise NotImplementedError
 
+    def goal_reward(self, state: SceneState, fractional_success: float) -> tuple[str, float]:
+        """The (name, value) of the term the fractional weight multiplies: the fractional success."""
+        return "fractional_success", fractional_success
+
     def is_success(self, state: SceneState, fractional_success: float) -> bool:
         """Whether the task counts as solved in ``state``."""
         return fractional_success > self.success_threshold
@@ -188,6 +198,17 @@ class Task:
 
     def customize_variables(self, registry) -> None:
         """Adjust the generic variable bounds to this task (space overrides); default: none."""
+
+    @staticmethod
+    def leave_out_of_spaces(registry, names) -> None:
+        """Keep the named variables (those present) settable but out of the intervention spaces, as the original."""
+        for name in names:
+            if name in registry:
+                registry[name].in_spaces = False
+
+    def refusals(self, values: Mapping[str, np.ndarray]) -> list[str]:
+        """Reasons this task cannot take the (validated) values, bounds checked or not; default: none."""
+        return []
 
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
         """Add the changes an intervention implies (for example a size copied to the goal); default: none."""

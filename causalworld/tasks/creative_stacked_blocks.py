@@ -3,8 +3,8 @@
 Scene (positions in m, z from the floor top): the same walls and tools as
 :mod:`causalworld.tasks.stacked_blocks`, but goal silhouettes exist only for the first and last
 levels (one level if the wall has one): the agent must invent the levels in between with the
-remaining tools. ``tool_1`` ... are all the wall's blocks (level by level, x ascending); ``goal_1``
-... the bottom level's blocks then the top level's. The default wall (``wall_seed`` 0): 8 levels of
+remaining tools. ``tool_level_{l}_num_{n}`` are all the wall's blocks (the original's names);
+``goal_level_{l}_num_{n}`` the bottom and top levels' blocks. The default wall (``wall_seed`` 0): 8 levels of
 int(0.12 / 0.035) = 3 cubes of 0.035 m, 1 mm apart, centred on x = 0 at y = 0, shifted +5 mm on even
 and -5 mm on odd levels: 24 tools and 6 goals; the tools start unrotated on the floor in rows
 parallel to the wall (y = +-0.04, then +-0.08), each row filled from its middle outwards, 5 mm apart.
@@ -29,16 +29,16 @@ number_of_obstacles   1 .. 5            1 .. 5            fixed black 1 cm cubes
 The structure variables regenerate the scene exactly as in stacked_blocks (``creative_goal``
 draws the wall; see :mod:`causalworld.tasks.stacked_base`), and the same remarks on space B hold:
 its walls rise above the 0.3 m working volume and are refused. ``number_of_obstacles`` adds fixed
-cubes (``obstacle_1`` ...) at uniform random places in the working volume (x, y in [-0.15, 0.15],
+cubes (``obstacle_0`` ...) at uniform random places in the working volume (x, y in [-0.15, 0.15],
 z up to 0.3 m), each redrawn up to 100 times to keep 5 mm from the tools, goals, fingertips and
 other obstacles, or removes the newest ones; obstacles stay when the wall changes (new tools keep
-clear of them). New goals: as stacked_blocks (levels, size, width, ``wall_seed``).
+clear of them). New goals: as stacked_blocks (mass, levels, size, width, ``wall_seed``).
 
-Observation (after the robot part): ``tool_k`` slots (17 values), ``goal_k`` slots (11) and five
-``obstacle_k`` slots (11). Slot counts are the largest any value in the spaces or the arguments can
-give: tools 8 levels x 4 pieces per level = 32 (more than the default 24), goals 2 levels x 4 = 8
-(more than the default 6): 28 + 32 x 17 + 13 x 11 = 715 values. Absent objects' slots are zero with
-type 0.
+Observation (after the robot part): pairs of a ``tool_k`` slot (17 values) and a ``goal_k`` slot
+(11), each tool followed by its goal as in the original, the goal slot empty for a tool of a middle
+level, then five ``obstacle_k`` slots (11). There are as many pairs as the largest wall any value in
+the spaces or the arguments can give: 8 levels x 4 pieces per level = 32 (more than the default
+24): 28 + 32 x 28 + 5 x 11 = 979 values. Absent objects' slots are zero with type 0.
 
 Reward: no dense terms; the fractional weight (default 1) times the fractional success (summed hull
 overlap of every goal-tool pair over the goal volume: any tool may fill any goal). Success: above
@@ -119,7 +119,7 @@ class CreativeStackedBlocksTask(WallTask):
                                     f"obstacle slots), got {target}")
         for name in values:
             obj = name.partition(".")[0]
-            if obj.startswith("obstacle_") and int(obj.rpartition("_")[2]) > target:
+            if obj.startswith("obstacle_") and int(obj.rpartition("_")[2]) >= target:
                 raise InterventionError(f"{name}: number_of_obstacles={target} removes {obj}; "
                                         "intervene on it separately")
         self._plan["obstacles"] = target
@@ -129,7 +129,7 @@ class CreativeStackedBlocksTask(WallTask):
                     for i in (0, 3, 6)]
             avoid = hulls_of([*scene, *self._capture(("obstacle_",)), *tips])
             new = []
-            for k in range(count + 1, target + 1):
+            for k in range(count, target):
                 position = draw_obstacle(self.context.rng, avoid)
                 new.append(Piece(f"obstacle_{k}", (OBSTACLE_SIZE,) * 3, position, IDENTITY, OBSTACLE_COLOR))
                 avoid = np.concatenate([avoid, hulls_of(new[-1:])])
@@ -147,9 +147,9 @@ class CreativeStackedBlocksTask(WallTask):
             if new is None:
                 new = [self._removed.get(f"obstacle_{k}") or Piece(
                     f"obstacle_{k}", (OBSTACLE_SIZE,) * 3, PLACEHOLDER, IDENTITY, OBSTACLE_COLOR)
-                    for k in range(count + 1, target + 1)]
+                    for k in range(count, target)]
             self._create(new)
-        for k in range(count, target, -1):
+        for k in range(count - 1, target - 1, -1):
             name = f"obstacle_{k}"
             if planned:  # restores (a reset, a roll-back) bring it back as it was
                 self._removed[name] = self._capture((name,))[0]

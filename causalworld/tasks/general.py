@@ -1,10 +1,11 @@
 """General: rebuild a pile of cubes -- goal silhouettes where dropped cubes came to rest.
 
 Scene: ``nums_objects`` (default 5) cubes of edge ``tool_block_size`` (m, default 0.05, within
-[0.01, 0.1]). The goal ``goal_block_1..n`` is where such cubes come to rest when dropped one by
-one in a scratch world (:func:`~causalworld.tasks.structures_general.general_goal`): the default
-scene uses the original's drop points, unrotated; a goal made by an intervention uses random drop
-points and orientations drawn from the env's generator. Tools ``tool_block_1..n``
+[0.01, 0.1]). The goal ``goal_0 .. goal_{n-1}`` (the original's names) is where such cubes come to
+rest when dropped one by one in a scratch world
+(:func:`~causalworld.tasks.structures_general.general_goal`): the default scene uses the original's
+drop points, unrotated; a goal made by an intervention uses random drop points and orientations
+drawn from the env's generator. Tools ``tool_0 .. tool_{n-1}``
 (``tool_block_mass`` kg, default 0.08) rest on the floor at random poses
 (:func:`~causalworld.tasks.structures_general.random_floor_poses`: centre within 0.15 m of the arena
 axis, random yaw), kept clear of the goals' floor shadows when they fit (otherwise they may start
@@ -36,8 +37,9 @@ reset or a refused intervention puts back an earlier count or size, all poses ar
 the saved state, so no drop is simulated then (a column of goals stands in until they are). A new
 ``blocks_mass`` sets every tool's mass. An object created under a name that existed before gets
 that object's colour, friction and mass. An intervention that also sets a variable of an
-object the regeneration removes raises ``InterventionError``. Unlike the original, the generic
-size and goal variables stay in the spaces (a later regeneration replaces what they changed).
+object the regeneration removes raises ``InterventionError``. As in the original the spaces list
+each tool's pose, colour and mass and the three task variables; block sizes and the goals'
+variables are settable but listed only with ``extended_spaces=True``.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.observations import RIGID, SILHOUETTE
+from causalworld.observations import BLOCK_TYPE, GOAL_CUBOID_TYPE, RIGID, SILHOUETTE, Slot
 from causalworld.sim import geometry as g
 from causalworld.sim.stage import Stage
 from causalworld.tasks.base import GoalMeasure, SceneState, Task
@@ -58,11 +60,9 @@ from causalworld.tasks.structures_general import general_goal, random_floor_pose
 from causalworld.tasks.towers import (
     SceneObjects,
     add_tool_masses,
-    goal_names,
     half_inside_arena,
     outside_arena,
     refuse_removed,
-    tool_names,
 )
 from causalworld.variables import TASK, CausalVariable, as_bounds
 
@@ -73,6 +73,16 @@ MAX_SPACE_OBJECTS = 9
 SIZE_RANGE = (0.01, 0.1)
 """Accepted cube edges (m), those the goal generator accepts."""
 MAX_OBJECTS = 30
+
+
+def tool_names(count: int) -> list[str]:
+    """The original's names of the tool cubes: ``tool_0`` ... ``tool_{count - 1}``."""
+    return [f"tool_{k}" for k in range(count)]
+
+
+def goal_names(count: int) -> list[str]:
+    """The original's names of the goal silhouettes: ``goal_0`` ... ``goal_{count - 1}``."""
+    return [f"goal_{k}" for k in range(count)]
 DEFAULT_LAYOUT_SEED = 0
 DROP_ATTEMPTS = 2
 """Random drops tried for a new goal until every goal is at least half inside the working volume."""
@@ -134,8 +144,9 @@ class GeneralTask(Task):
     def episode_seconds(self) -> float:
         return SECONDS_PER_BLOCK * self.initial_count
 
-    def observation_slots(self) -> list[tuple[str, str]]:
-        return [(n, RIGID) for n in tool_names(self.slots)] + [(n, SILHOUETTE) for n in goal_names(self.slots)]
+    def observation_slots(self) -> list[Slot]:
+        return ([Slot(n, RIGID, BLOCK_TYPE, optional=True) for n in tool_names(self.slots)]
+                + [Slot(n, SILHOUETTE, GOAL_CUBOID_TYPE, optional=True) for n in goal_names(self.slots)])
 
     # -- scene ------------------------------------------------------------------------------
     def build(self, stage: Stage) -> None:
@@ -201,6 +212,14 @@ class GeneralTask(Task):
     def _set_mass(self, value) -> None:
         self.mass = float(value)
         self.objects.set_masses(list(self.stage.blocks), self.mass)
+
+    def customize_variables(self, registry) -> None:
+        """Leave block sizes and the goals' variables out of the spaces, as the original.
+
+        The spaces hold each tool's pose, colour and mass and the task variables, which set the rest.
+        """
+        self.leave_out_of_spaces(registry, [v.name for v in registry.values() if v.object_name is not None and (
+            v.name.endswith(".size") or v.object_name.startswith("goal_"))])
 
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
         """Check the new values and add what they imply.

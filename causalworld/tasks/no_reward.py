@@ -29,14 +29,21 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.observations import RIGID
+from causalworld.observations import BLOCK_TYPE, RIGID, Slot
 from causalworld.sim.stage import Stage
 from causalworld.tasks.base import GoalMeasure, SceneState, Task, box_hull
 from causalworld.tasks.block_helpers import check_mass
 from causalworld.tasks.structures import BlockSpec
-from causalworld.tasks.towers import SceneObjects, tool_names
+from causalworld.tasks.towers import SceneObjects
 
 COUNT = "number_of_blocks"
+
+
+def tool_names(count: int) -> list[str]:
+    """``tool_block_1`` ... ``tool_block_{count}``."""
+    return [f"tool_block_{k}" for k in range(1, count + 1)]
+
+
 MAX_BLOCKS = 5
 SIZE_RANGE = (0.03, 0.08)
 """Accepted block edges (m): five of the largest still stand 5 mm apart on the circle."""
@@ -86,8 +93,8 @@ class NoRewardTask(Task):
     def episode_seconds(self) -> float:
         return SECONDS_PER_BLOCK * self.count
 
-    def observation_slots(self) -> list[tuple[str, str]]:
-        return [(name, RIGID) for name in tool_names(self.count)]
+    def observation_slots(self) -> list[Slot]:
+        return [Slot(name, RIGID, BLOCK_TYPE) for name in tool_names(self.count)]
 
     def build(self, stage: Stage) -> None:
         self.stage = stage

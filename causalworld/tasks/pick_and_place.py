@@ -18,9 +18,11 @@ previous step's value minus the current one, both measured against the current g
 2. ``block_to_goal_xy_delta``: delta of the horizontal block-to-goal distance;
 3. ``block_height_error_delta``: delta of |block z - target|, where the target is 0.15 m while the
    block is not yet on the goal's side of the obstacle (the signs of block y and goal y differ) and
-   the goal's centre height otherwise;
+   half the goal's height otherwise (its centre height, the goal resting on the floor);
 4. ``orientation_error_delta``: delta of the block-to-goal orientation angle (rad);
-5. ``joint_velocity_change``: minus the norm of the change in joint velocities (rad/s).
+5. ``joint_velocity_change``: minus the norm of the change in joint velocities (rad/s) since the
+   episode started (or since the last intervention): the original never updates this term's
+   reference after a reset, and its trained agents learned that reward, so it is kept.
 
 The fractional weight defaults to 0 here, as in the original benchmark; the fractional success is
 the summed overlap of the block's and goal's axis-aligned hulls over the goal's hull volume. Success:
@@ -48,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.observations import RIGID, SILHOUETTE
+from causalworld.observations import BLOCK_TYPE, FIXED_TYPE, GOAL_CUBOID_TYPE, RIGID, SILHOUETTE, Slot
 from causalworld.sim.stage import Stage
 from causalworld.tasks.base import (
     GoalMeasure,
@@ -154,8 +156,12 @@ class PickAndPlaceTask(Task):
         )
         self.overlap = OverlapMeter(stage, [GOAL], [TOOL])
 
-    def observation_slots(self) -> list[tuple[str, str]]:
-        return [(TOOL, RIGID), (OBSTACLE, SILHOUETTE), (GOAL, SILHOUETTE)]
+    def observation_slots(self) -> list[Slot]:
+        """Tool, goal, then the obstacle (the original's order); the obstacle's size is outside [0.03, 0.1]."""
+        low = (OBSTACLE_SIZE[0], OBSTACLE_SIZE[1], OBSTACLE_HEIGHT[A_B][0])
+        high = (OBSTACLE_SIZE[0], OBSTACLE_SIZE[1], OBSTACLE_HEIGHT[A_B][1])
+        return [Slot(TOOL, RIGID, BLOCK_TYPE), Slot(GOAL, SILHOUETTE, GOAL_CUBOID_TYPE),
+                Slot(OBSTACLE, SILHOUETTE, FIXED_TYPE, size_range=(low, high))]
 
     # -- reward -----------------------------------------------------------------------------
     def reset_reward_state(self, state: SceneState) -> None:
@@ -165,9 +171,9 @@ class PickAndPlaceTask(Task):
         self._previous_velocities = list(state.joint_velocities)
 
     def target_height(self, block_y: float) -> float:
-        """Height (m) the block is drawn to: lifted while on the wrong side, else the goal's centre."""
+        """Height (m) the block is drawn to: lifted while on the wrong side, else half the goal's height."""
         goal = self.goal.position
-        return LIFT_HEIGHT if _side(block_y) != _side(goal[1]) else goal[2]
+        return LIFT_HEIGHT if _side(block_y) != _side(goal[1]) else self.goal.size[2] / 2
 
     def reward_terms(self, state: SceneState) -> list[float]:
         block = state.blocks[TOOL]
@@ -182,7 +188,9 @@ class PickAndPlaceTask(Task):
             - orientation_error(self.goal.orientation, block.orientation),
             -velocity_change(state.joint_velocities, self._previous_velocities),
         ]
+        velocities = self._previous_velocities  # the original never updates them after a reset
         self.reset_reward_state(state)
+        self._previous_velocities = velocities
         return terms
 
     def measure(self, state: SceneState) -> GoalMeasure:
@@ -243,6 +251,7 @@ class PickAndPlaceTask(Task):
                 lambda v, space, contains=contains: contains(cylindrical_to_cartesian(*v), space)
             )
         registry[f"{OBSTACLE}.size"].bounds_fn = self.obstacle_size_bounds
+        self.leave_out_of_spaces(registry, [f"{OBSTACLE}.cylindrical_position", f"{OBSTACLE}.euler_orientation"])
 
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
         """A size given for tool or goal is copied to the other; resized objects rest on the floor."""

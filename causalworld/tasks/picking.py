@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.observations import RIGID, SILHOUETTE
+from causalworld.observations import BLOCK_TYPE, GOAL_CUBOID_TYPE, RIGID, SILHOUETTE, Slot
 from causalworld.sim.stage import Stage
 from causalworld.tasks.base import (
     GoalMeasure,
@@ -61,7 +61,7 @@ from causalworld.tasks.block_helpers import (
     tips_distance,
     velocity_change,
 )
-from causalworld.variables import Bounds, as_bounds
+from causalworld.variables import Bounds
 
 BLOCK_SIZE = 0.065
 TOOL = "tool_block"
@@ -125,8 +125,8 @@ class PickingTask(Task):
         self.goal = stage.add_silhouette(GOAL, size=size, position=(0.0, 0.0, self.goal_height))
         self.overlap = OverlapMeter(stage, [GOAL], [TOOL])
 
-    def observation_slots(self) -> list[tuple[str, str]]:
-        return [(TOOL, RIGID), (GOAL, SILHOUETTE)]
+    def observation_slots(self) -> list[Slot]:
+        return [Slot(TOOL, RIGID, BLOCK_TYPE), Slot(GOAL, SILHOUETTE, GOAL_CUBOID_TYPE)]
 
     # -- reward -----------------------------------------------------------------------------
     def reset_reward_state(self, state: SceneState) -> None:
@@ -168,23 +168,45 @@ class PickingTask(Task):
 
     # -- variables and goals ----------------------------------------------------------------
     def customize_variables(self, registry) -> None:
-        """The goal's position space is the height range on the arena axis (r = phi = 0)."""
-        registry.position_bounds[GOAL] = self.goal_position_bounds
+        """The goal's position space: the generic r and phi, and the goal heights (as in the original)."""
+        self.registry = registry
+        generic = registry.position_bounds[GOAL]
+
+        def goal_bounds(space: VariableSpace, generic=generic) -> Bounds:
+            low, high = (b.copy() for b in generic(space))
+            low[2], high[2] = GOAL_HEIGHTS[space]
+            return low, high
+
+        registry.position_bounds[GOAL] = goal_bounds
+
+        def height_in(z: float, space: VariableSpace) -> bool:
+            low, high = GOAL_HEIGHTS[space]
+            return low - 1e-9 <= z <= high + 1e-9
+
+        # r and phi are set to 0 after the check, so only the height decides (the original refused r = 0 in
+        # space B, and with it every goal its own sampler drew there)
+        registry[f"{GOAL}.cylindrical_position"].contains_fn = lambda v, space: height_in(float(v[2]), space)
 
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
-        """A size given for tool or goal is copied to the other; a resized tool is put back on the floor."""
+        """A size given for tool or goal is copied to the other; a resized tool is put back on the floor.
+
+        A goal ``cylindrical_position`` is moved onto the arena axis (r = phi = 0), as the original does
+        after its bounds check.
+        """
         share_sizes(values, (TOOL, GOAL))
         seat_on_floor(values, registry, (TOOL,))
+        key = f"{GOAL}.cylindrical_position"
+        if key in values:
+            values[key] = np.array((0.0, 0.0, values[key][2]))
         return values
 
     def goal_position_bounds(self, space: VariableSpace) -> Bounds:
-        """Cylindrical (r, phi, z) bounds of the goal position in ``space``; r and phi are fixed at 0."""
-        low, high = GOAL_HEIGHTS[space]
-        return as_bounds((0.0, 0.0, low), (0.0, 0.0, high))
+        """Cylindrical (r, phi, z) bounds of the goal position in ``space`` (interventions then set r = phi = 0)."""
+        return self.registry.position_bounds[GOAL](space)
 
     def sample_new_goal(self, rng: np.random.Generator) -> dict[str, Any]:
-        low, high = self.goal_position_bounds(self.variables_space)
-        z = float(rng.uniform(low[2], high[2]))
+        low, high = GOAL_HEIGHTS[self.variables_space]
+        z = float(rng.uniform(low, high))
         return {GOAL: {"cylindrical_position": (0.0, 0.0, z)}}
 
     def apply_goal(self, goal: Mapping[str, Any]) -> None:

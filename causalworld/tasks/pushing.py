@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.observations import RIGID, SILHOUETTE
+from causalworld.observations import BLOCK_TYPE, GOAL_CUBOID_TYPE, RIGID, SILHOUETTE, Slot
 from causalworld.tasks.base import (
     GoalMeasure,
     SceneState,
@@ -79,8 +79,8 @@ class PushingTask(Task):
         )
         self.goal = stage.add_silhouette(GOAL, size=size, position=self.goal_pose[0], orientation=self.goal_pose[1])
 
-    def observation_slots(self) -> list[tuple[str, str]]:
-        return [(TOOL, RIGID), (GOAL, SILHOUETTE)]
+    def observation_slots(self) -> list[Slot]:
+        return [Slot(TOOL, RIGID, BLOCK_TYPE), Slot(GOAL, SILHOUETTE, GOAL_CUBOID_TYPE)]
 
     # -- reward -----------------------------------------------------------------------------
     def _quantities(self, state: SceneState) -> tuple[float, float, float]:

@@ -7,14 +7,16 @@ from the floor top. No blocks. With e the mean absolute error over the 9 fingert
 Dense reward terms (default weights 100000, 0, 0, 0): the decrease since the previous step of the
 Euclidean norm of the 9 goal-minus-fingertip differences; minus that norm; minus the norm of the
 applied joint torques (N m); minus the norm of the change in joint velocities (rad/s). Plus the
-fractional weight (default 1) times the fractional success (the original added the raw error
-here, rewarding distance; that is fixed). Episode: 5 s. New goals: each goal uniform by area in
+fractional weight (default 1) times the mean absolute tip error e (m), as in the original (so that
+term rewards distance; the original's reaching baselines set the weight to 0); ``info`` calls the
+term ``mean_tip_error``. Episode: 5 s. New goals: each goal uniform by area in
 the active space (A: r <= 0.11 m, 0.015 <= z <= 0.15 m; B: 0.11 <= r <= 0.15 m, 0.015 <= z <= 0.3 m).
 
-Obstacles: with ``max_obstacles=k`` (0 to 5, default 0) the task variable ``number_of_obstacles``
-(whole numbers 1..k, upper bound inclusive) adds or removes fixed black 1 cm cubes at uniform
-random places in the working volume; the observation then always has k obstacle slots after the
-goals (11 values each, all zero with type 0 while an obstacle is absent).
+Obstacles: the task variable ``number_of_obstacles`` (whole numbers; space [1, 5] in A and B, as in
+the original) adds or removes fixed black 1 cm cubes at uniform random places in the working
+volume. The observation has ``max_obstacles=k`` obstacle slots after the goals (0 to 5, default 0,
+so the default observation is the original's 37 values; 11 values each, all zero with type 0 while
+an obstacle is absent); more obstacles than slots are refused (``success=False`` with the reason).
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.observations import POINT, SILHOUETTE
+from causalworld.observations import FIXED_TYPE, GOAL_SPHERE_TYPE, POINT, SILHOUETTE, Slot
 from causalworld.sim.geometry import ARENA_BOUNDS
-from causalworld.tasks.base import GoalMeasure, SceneState, Task, VariableSpace, as_vector
+from causalworld.tasks.base import GoalMeasure, SceneState, Task, VariableSpace, as_vector, rotation_vector_quaternion
 from causalworld.tasks.sampling import cylindrical_to_cartesian, sample_cylindrical
 from causalworld.variables import TASK, CausalVariable, as_bounds
 
@@ -78,27 +80,28 @@ class ReachingTask(Task):
             for name, pos, color in zip(GOAL_NAMES, self.goal_positions, GOAL_COLORS)
         ]
 
-    def observation_slots(self) -> list[tuple[str, str]]:
-        obstacles = [(f"obstacle_{k}", SILHOUETTE) for k in range(1, self.max_obstacles + 1)]
-        return [(name, POINT) for name in GOAL_NAMES] + obstacles
+    def observation_slots(self) -> list[Slot]:
+        cube = ((OBSTACLE_SIZE,) * 3, (OBSTACLE_SIZE,) * 3)
+        obstacles = [Slot(f"obstacle_{k}", SILHOUETTE, FIXED_TYPE, optional=True, size_range=cube)
+                     for k in range(self.max_obstacles)]
+        return [Slot(name, POINT, GOAL_SPHERE_TYPE) for name in GOAL_NAMES] + obstacles
 
     # -- obstacles ----------------------------------------------------------------------------
     def task_variables(self) -> list[CausalVariable]:
-        if self.max_obstacles == 0:
-            return []
-        bounds = as_bounds(1.0, float(self.max_obstacles))
+        """``number_of_obstacles``: space [1, 5] in A and B, as in the original (only ``max_obstacles`` of them fit)."""
+        bounds = as_bounds(1.0, float(MAX_OBSTACLES))
         return [CausalVariable(
             "number_of_obstacles", (), "count", "fixed 1 cm cubes at random places in the arena",
             self._obstacle_count, self._set_obstacle_count, bounds, bounds, kind=TASK, integer=True)]
 
-    def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
+    def refusals(self, values) -> list[str]:
         """Refuse more obstacles than the observation has slots for (also when bounds are not checked)."""
-        if "number_of_obstacles" in values and not 0 <= float(values["number_of_obstacles"]) <= self.max_obstacles:
-            from causalworld.interventions import InterventionError
-
-            raise InterventionError(f"number_of_obstacles must be from 0 to max_obstacles={self.max_obstacles} "
-                                    f"(the observation's obstacle slots), got {float(values['number_of_obstacles']):g}")
-        return super().couple(values, registry)
+        count = values.get("number_of_obstacles")
+        if count is not None and not 0 <= float(count) <= self.max_obstacles:
+            return [f"number_of_obstacles = {float(count):g}: the observation has max_obstacles={self.max_obstacles} "
+                    f"obstacle slots (build the env with max_obstacles={min(max(int(count), 0), MAX_OBSTACLES)} "
+                    f"to add up to that many; at most {MAX_OBSTACLES})"]
+        return []
 
     def _obstacle_count(self) -> int:
         return sum(1 for name in self.stage.objects if name.startswith("obstacle_"))
@@ -108,14 +111,14 @@ class ReachingTask(Task):
         count, target = self._obstacle_count(), int(value)
         (x0, y0, z0), (x1, y1, z1) = ARENA_BOUNDS
         rng = self.context.rng
-        while count < target:
-            count += 1
+        while count < target:  # named obstacle_0, obstacle_1, ... as in the original
             position = rng.uniform((x0, y0, z0 + OBSTACLE_SIZE / 2), (x1, y1, z1))
             self.stage.add_block(f"obstacle_{count}", size=(OBSTACLE_SIZE,) * 3, position=position,
                                  mass=0.0, color=(0.0, 0.0, 0.0))
+            count += 1
         while count > target:
-            self.stage.remove_object(f"obstacle_{count}")
             count -= 1
+            self.stage.remove_object(f"obstacle_{count}")
         self.context.objects_changed()
 
     def episode_seconds(self) -> float:
@@ -149,6 +152,14 @@ class ReachingTask(Task):
         fractional = 1.0 - (error - SUCCESS_ERROR) / (ZERO_CREDIT_ERROR - SUCCESS_ERROR)
         return GoalMeasure(np.array(self._goal_vector()), np.array(state.tip_positions), fractional)
 
+    def goal_reward(self, state: SceneState, fractional_success: float) -> tuple[str, float]:
+        """The original's goal reward for reaching: the mean absolute tip error (m).
+
+        So with the default fractional weight 1 the reward *grows* with the distance (the original's
+        baselines set the weight to 0).
+        """
+        return "mean_tip_error", self.mean_error(state)
+
     def is_success(self, state: SceneState, fractional_success: float) -> bool:
         return self.mean_error(state) < SUCCESS_ERROR
 
@@ -160,11 +171,17 @@ class ReachingTask(Task):
         return self.registry.position_bounds[GOAL_NAMES[0]](space)
 
     def sample_new_goal(self, rng: np.random.Generator) -> dict[str, Any]:
+        """Each goal's position, and a yaw as in the original (a sphere looks the same turned)."""
         low, high = self.goal_position_bounds(self.variables_space)
-        return {name: {"cylindrical_position": sample_cylindrical(rng, low, high)} for name in GOAL_NAMES}
+        return {name: {"cylindrical_position": sample_cylindrical(rng, low, high),
+                       "euler_orientation": (0.0, 0.0, float(rng.uniform(-math.pi, math.pi)))} for name in GOAL_NAMES}
 
     def apply_goal(self, goal: Mapping[str, Any]) -> None:
         for silhouette in self.goals_:
             if silhouette.name in goal:
-                position = cylindrical_to_cartesian(*goal[silhouette.name]["cylindrical_position"])
-                silhouette.set_pose(position, silhouette.orientation)
+                values = goal[silhouette.name]
+                position = cylindrical_to_cartesian(*values["cylindrical_position"])
+                orientation = silhouette.orientation
+                if "euler_orientation" in values:
+                    orientation = rotation_vector_quaternion(values["euler_orientation"])
+                silhouette.set_pose(position, orientation)

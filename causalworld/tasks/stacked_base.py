@@ -1,8 +1,9 @@
 """The machinery of the two wall families (stacked_blocks, creative_stacked_blocks).
 
-A scene is a wall of goal blocks plus one tool block per wall block, named ``tool_1`` ... and
-``goal_1`` ... in the generator's order (level by level, x ascending), and for the creative family
-up to five fixed ``obstacle_k`` cubes. What the families share lives here:
+A scene is a wall of goal blocks plus one tool block per wall block, named as in the original
+``tool_level_{l}_num_{n}`` and ``goal_level_{l}_num_{n}`` in the generator's order (level by level,
+x ascending), and for the creative family up to five fixed ``obstacle_k`` cubes (k from 0). What
+the families share lives here:
 
 * **Scene identity.** The blocks are a pure function of the four structure variables
   (``stack_levels``, ``blocks_min_size``, ``max_level_width``, ``wall_seed``): ``wall_seed == 0``
@@ -38,21 +39,26 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from causalworld.observations import RIGID, SILHOUETTE
+from causalworld.observations import Slot
 from causalworld.sim.geometry import TIP_RADIUS, TRIFINGER_BASE_HEIGHT
 from causalworld.sim.kinematics import tip_positions
 from causalworld.sim.objects import BLOCK_LATERAL_FRICTION, reseat_friction_anchors
 from causalworld.tasks.base import GoalMeasure, SceneState, Task, VariableSpace, box_hulls, volumetric_overlap
 from causalworld.tasks.stacked_layout import (
+    TOOL_PHYSICS,
     KeepOut,
     Piece,
     WallKey,
     fits_working_volume,
     max_wall_blocks,
+    nearest_block,
     round_trip,
     row_layout,
     seed_sequence,
     tool_layout,
+    wall_labels,
+    wall_slot_objects,
+    wall_slots,
 )
 from causalworld.tasks.structure_base import BlockSpec, _integer, _positive
 from causalworld.variables import TASK, CausalVariable, as_bounds
@@ -65,27 +71,6 @@ STRUCTURE = {"stack_levels": "levels", "blocks_min_size": "min_size", "max_level
 """Structure variables and the WallKey field each sets."""
 SNAPSHOTS = 16
 """Scenes kept (by key) for rebuilding after an intervention left them."""
-TOOL_PHYSICS = {"maximal_coordinates": True, "friction_anchor": True}
-"""How the tool blocks are simulated (the same rigid bodies, masses, frictions and damping).
-
-* ``friction_anchor``: a contact that sticks keeps its anchor point, so static friction holds it in
-  place up to the friction limit (mu times the normal force), as real static friction does. Without
-  anchors, Bullet's iterative solver lets resting contacts slip a little every step and walls creep
-  apart (a standing wall left alone: the default wall's farthest block moved 181 mm in 60 s at 50
-  solver iterations, 7 mm at 200). With anchors at 50 iterations a wall settles in its first
-  second (default wall 0.14 mm; worst of 20 sampled walls 1.8 mm, an 8-block column) and then
-  stays: under 0.01 mm more in the next 58 s.
-  A sticking anchor keeps the friction coefficient it was made with, so an intervention that
-  changes a friction rebuilds the tools' contacts from the new state (``reset_reward_state``): the
-  new friction acts at the next step, as it does without anchors.
-* ``maximal_coordinates``: each block is a Bullet rigid body rather than a one-link multibody. For
-  a free body the two are the same equations of motion; the rigid-body contact solver is cheaper
-  (about 1.6x faster random play on the default scene). The damping is set to match (see
-  :data:`~causalworld.sim.objects.RIGID_BODY_DAMPING`).
-
-Together they let the stacked families run at Bullet's default 50 solver iterations, which made
-random play 4.3-4.9x faster than the former 200 iterations (measured back to back, both families).
-"""
 
 
 class WallTask(Task):
@@ -135,7 +120,7 @@ class WallTask(Task):
                min(min_size, sp["blocks_min_size"][0][0], sp["blocks_min_size"][1][0]),
                max(width, sp["max_level_width"][0][1], sp["max_level_width"][1][1]))
         self.tool_slots = max(n_tools, max_wall_blocks(*top))
-        self.goal_slots = max(len(self._default) - n_tools, self.goal_bound(*top))
+        self.goal_slots = self.tool_slots  # goal slots pair with tool slots (empty where a tool has no goal)
         self._key = self.default_key
         self._snapshots: OrderedDict[WallKey, list[Piece]] = OrderedDict()
         self._plan: dict[str, Any] | None = None
@@ -146,10 +131,12 @@ class WallTask(Task):
         self._create(self._default)
         self._meter_version = -1
 
-    def observation_slots(self) -> list[tuple[str, str]]:
-        return ([(f"tool_{k}", RIGID) for k in range(1, self.tool_slots + 1)]
-                + [(f"goal_{k}", SILHOUETTE) for k in range(1, self.goal_slots + 1)]
-                + [(f"obstacle_{k}", SILHOUETTE) for k in range(1, self.max_obstacles + 1)])
+    def observation_slots(self) -> list[Slot]:
+        """Pairs ``tool_k``, ``goal_k`` as the original orders them, then the obstacles (:func:`wall_slots`)."""
+        return wall_slots(self.tool_slots, self.max_obstacles)
+
+    def slot_objects(self) -> list[str | None]:
+        return wall_slot_objects(list(self.stage.objects), self.tool_slots, self.max_obstacles)
 
     def episode_seconds(self) -> float:
         return 10.0 * self.default_tools
@@ -184,10 +171,12 @@ class WallTask(Task):
             tools = tool_layout(wall_rng, sizes, goals, keep_out)
         tools = tools or blocks  # nothing fits on the floor (only for walls too tall to be accepted)
         mass = self.mass if mass is None else mass
-        return ([Piece(f"tool_{k}", t.size, (*t.position[:2], round_trip(t.position[2])), t.orientation,
-                       TOOL_COLOR, mass) for k, t in enumerate(tools, 1)]
-                + [Piece(f"goal_{k}", g.size, g.position, g.orientation, GOAL_COLOR, silhouette=True)
-                   for k, g in enumerate(goals, 1)])
+        labels = wall_labels(blocks, key.min_size)
+        goal_labels = [labels[nearest_block(goal, blocks)] for goal in goals]
+        return ([Piece(f"tool_{label}", t.size, (*t.position[:2], round_trip(t.position[2])), t.orientation,
+                       TOOL_COLOR, mass) for label, t in zip(labels, tools)]
+                + [Piece(f"goal_{label}", g.size, g.position, g.orientation, GOAL_COLOR, silhouette=True)
+                   for label, g in zip(goal_labels, goals)])
 
     def _create(self, pieces: Sequence[Piece]) -> None:
         for p in pieces:
@@ -271,7 +260,14 @@ class WallTask(Task):
             self._rebuild(key, pieces, remember=False)
 
     def customize_variables(self, registry) -> None:
+        """Leave ``wall_seed`` (ours), block sizes and the goals' and obstacles' variables out of the spaces.
+
+        As in the original, the spaces hold each tool's pose, colour and mass and the structure variables.
+        """
         self.registry = registry
+        self.leave_out_of_spaces(registry, ["wall_seed"] + [
+            v.name for v in registry.values() if v.object_name is not None and (
+                v.name.endswith(".size") or v.object_name.startswith(("goal_", "obstacle_")))])
 
     # -- interventions ------------------------------------------------------------------------------
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
@@ -381,7 +377,7 @@ class WallTask(Task):
         space = self.variables_space
         for _ in range(100):
             goal = {}
-            for name in ("stack_levels", "blocks_min_size", "max_level_width"):
+            for name in ("stack_levels", "blocks_mass", "blocks_min_size", "max_level_width"):  # the original's
                 low, high = self._bounds(name, space)
                 goal[name] = int(rng.integers(int(low), int(high) + 1)) if name == "stack_levels" else float(
                     rng.uniform(low, high))
@@ -394,3 +390,4 @@ class WallTask(Task):
         (a_lo, a_hi), (b_lo, b_hi) = self.spaces[name]
         return {VariableSpace.A: (a_lo, a_hi), VariableSpace.B: (b_lo, b_hi)}.get(
             space, (min(a_lo, b_lo), max(a_hi, b_hi)))
+

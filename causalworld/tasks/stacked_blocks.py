@@ -1,9 +1,9 @@
 """stacked_blocks: rebuild a wall of blocks shown as goal silhouettes.
 
 Scene (positions in m, z from the floor top): a wall of goal silhouettes (green, translucent) and one
-movable tool block (red, ``tool_block_mass`` kg, friction 1) per wall block, named ``goal_1`` ...
-and ``tool_1`` ... in the same order (level by level from the floor, x ascending), so ``tool_k``
-matches ``goal_k``. The default wall (``wall_seed`` 0) has ``num_of_levels`` levels of
+movable tool block (red, ``tool_block_mass`` kg, friction 1) per wall block, named as in the
+original: ``tool_level_{l}_num_{n}`` and ``goal_level_{l}_num_{n}`` for the n-th block (x ascending)
+of level l (from 0 at the floor). The default wall (``wall_seed`` 0) has ``num_of_levels`` levels of
 int(``max_level_width`` / ``blocks_min_size``) cubes of edge ``blocks_min_size``, 1 mm apart, centred
 on x = 0 at y = 0 and shifted by +5 mm on even and -5 mm on odd levels: 5 x 7 = 35 cubes of
 0.035 m by default. Its tools start unrotated on the floor in rows parallel to the wall (y = +-0.04,
@@ -34,31 +34,33 @@ from a generator seeded by the four values, and the tools get the original's ran
 above when those cannot be found. Without a ``wall_seed`` in the intervention a new one is drawn from
 the env's generator. Space B's walls (at least 6 levels of at least 0.065 m) rise above the 0.3 m
 working volume, so the env refuses them as infeasible; so are A-and-B mixtures whose top level is
-centred above 0.3 m. New goals (``sample_new_goal``): the three structure variables uniform in the
-active space (levels whole) and a new ``wall_seed``, redrawn up to 100 times until the wall fits
-the working volume.
+centred above 0.3 m. New goals (``sample_new_goal``): ``blocks_mass`` and the three structure
+variables uniform in the active space (levels whole), as the original, and a new ``wall_seed``,
+redrawn up to 100 times until the wall fits the working volume. The spaces list what the
+original's do (each tool's pose, colour and mass, and the structure variables); ``wall_seed``,
+sizes and goal variables are settable but listed only with ``extended_spaces=True``.
 
-Observation (after the robot part): ``tool_k`` slots (17 values each) then ``goal_k`` slots (11
-each). There are as many of each as the largest wall any value in the spaces or the arguments can
-give: levels (at most 8, or num_of_levels) times the pieces the widest level splits into (a block is
-halved at most 3 times while wider than twice the size): with the defaults 8 x 4 = 32, fewer than
-the 35 blocks of the default wall, so 35 tool and 35 goal slots (1008 values). Slots of absent
-blocks are zero with type 0.
+Observation (after the robot part): pairs of a ``tool_k`` slot (17 values) and a ``goal_k`` slot
+(11), k from 0, holding the tools in the original's order, each followed by its goal (the
+original's interleaved order). There are as many pairs as the largest wall any value in the spaces
+or the arguments can give: levels (at most 8, or num_of_levels) times the pieces the widest level
+splits into (a block is halved at most 3 times while wider than twice the size): with the defaults
+8 x 4 = 32, fewer than the 35 blocks of the default wall, so 35 pairs (1008 values, the original's
+default size and order). Slots of absent blocks are zero with type 0.
 
 Reward: no dense terms; the fractional weight (default 1) times the fractional success, the
 summed axis-aligned-hull intersection of every (goal, tool) pair over the total goal hull volume.
 Success: fractional success above 0.9. Episode: 10 s per tool of the default scene (350 s, 8750
 steps at the default 0.04 s, as the original). Physics: Bullet's default 50 solver iterations,
 as the original; the tools are rigid bodies with friction anchors, so a built wall settles and then
-stays put instead of creeping apart (see ``TOOL_PHYSICS`` in :mod:`causalworld.tasks.stacked_base`).
+stays put instead of creeping apart (see ``TOOL_PHYSICS`` in :mod:`causalworld.tasks.stacked_layout`).
 
 Deliberate differences from the original: the default tools start on the floor in rows instead of
 being dropped from their goal heights; neighbouring wall blocks are 1 mm apart; the scene is a pure
 function of the task variables, with ``wall_seed`` added to name the random wall; ``blocks_mass``
 changes only the masses instead of regenerating; tools are all red instead of randomly coloured;
-``stack_levels`` is a whole number with an inclusive upper bound; new goals leave the mass alone;
-the tools are rigid bodies (maximal coordinates) with friction anchors instead of one-link
-multibodies.
+``stack_levels`` is a whole number with an inclusive upper bound; the tools are rigid bodies
+(maximal coordinates) with friction anchors instead of one-link multibodies.
 """
 
 from __future__ import annotations

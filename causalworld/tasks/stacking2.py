@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.observations import RIGID, SILHOUETTE
+from causalworld.observations import BLOCK_TYPE, GOAL_CUBOID_TYPE, RIGID, SILHOUETTE, Slot
 from causalworld.sim.stage import Stage
 from causalworld.spatial import quaternion_to_rotation_vector
 from causalworld.tasks.base import (
@@ -159,8 +159,8 @@ class Stacking2Task(Task):
         self._place_tower(np.add(bottom, quaternion_matrix(orientation)[:, 2] * (self.size / 2)), orientation)
         self.overlap = OverlapMeter(stage, GOALS, TOOLS)
 
-    def observation_slots(self) -> list[tuple[str, str]]:
-        return [(name, RIGID) for name in TOOLS] + [(name, SILHOUETTE) for name in GOALS]
+    def observation_slots(self) -> list[Slot]:
+        return [Slot(n, RIGID, BLOCK_TYPE) for n in TOOLS] + [Slot(n, SILHOUETTE, GOAL_CUBOID_TYPE) for n in GOALS]
 
     # -- reward -----------------------------------------------------------------------------
     def reset_reward_state(self, state: SceneState) -> None:
@@ -259,6 +259,16 @@ class Stacking2Task(Task):
                            lambda v: self._place_tower(self.tower_centre(), rotation_vector_quaternion(v)),
                            yaw, yaw, kind=DYNAMIC, canonical=False),
         ]
+
+    def customize_variables(self, registry) -> None:
+        """Leave sizes and the single goals' poses out of the spaces, as the original.
+
+        The spaces hold the tools' poses, colours and masses, the goals' colours and ``goal_tower``'s
+        cylindrical position and yaw.
+        """
+        hidden = [f"{name}.size" for name in (*TOOLS, *GOALS)]
+        hidden += [f"{goal}.{key}" for goal in GOALS for key in ("cylindrical_position", "euler_orientation")]
+        self.leave_out_of_spaces(registry, hidden + [f"{GOAL_TOWER}.cartesian_position", f"{GOAL_TOWER}.orientation"])
 
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
         """A size given for any block or goal is copied to the others.

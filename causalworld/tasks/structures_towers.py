@@ -39,9 +39,10 @@ def towers_goal(counts: Sequence[int] = (1, 1, 5), tower_dims: Sequence[float] =
         tower_center: x, y (m) of the tower's vertical axis; the tower stands on the floor (z = 0).
 
     Returns:
-        ``counts[0] * counts[1] * counts[2]`` specs ordered level by level (z up), then x
-        ascending, then y ascending: index = (k * nx + i) * ny + j. The tower may extend past the
-        arena for large dims or off-centre centres (the goals are visual silhouettes).
+        ``counts[0] * counts[1] * counts[2]`` specs in the original's order: level by level (z up),
+        then column (y ascending), then row (x ascending): index = (k * ny + j) * nx + i, the block
+        the original names ``goal_level_{k}_col_{j}_row_{i}``. The tower may extend past the arena
+        for large dims or off-centre centres (the goals are visual silhouettes).
 
     Raises:
         ValueError: on a count that is not an integer in [1, 64], or non-positive / non-finite dims.
@@ -56,7 +57,7 @@ def towers_goal(counts: Sequence[int] = (1, 1, 5), tower_dims: Sequence[float] =
     return [
         BlockSpec(size, (cx - dims[0] / 2 + size[0] * (i + 0.5), cy - dims[1] / 2 + size[1] * (j + 0.5),
                          size[2] * (k + 0.5)))
-        for k in range(nz) for i in range(nx) for j in range(ny)
+        for k in range(nz) for j in range(ny) for i in range(nx)
     ]
 
 

@@ -2,9 +2,10 @@
 
 Scene: the tower is ``number_of_blocks_in_tower`` = (nx, ny, nz) blocks (default (1, 1, 5)) filling
 ``tower_dims`` (m, default (0.035, 0.035, 0.175)) around ``tower_center`` (x, y in m, default (0, 0)),
-standing on the floor; every block is ``tower_dims / counts`` (goals ``goal_block_1..n``, level by
-level, then x, then y). Tools ``tool_block_1..n`` (``tool_block_mass`` kg, default 0.08) of the same
-size start unrotated on the floor in the original's diagonal layout from (-0.12, -0.12), skipping
+standing on the floor; every block is ``tower_dims / counts``. Names and order are the original's:
+goals ``goal_level_{z}_col_{y}_row_{x}`` level by level, then column (y), then row (x), and one tool
+``tool_level_{z}_col_{y}_row_{x}`` (``tool_block_mass`` kg, default 0.08) per goal, of the same size,
+starting unrotated on the floor in the original's diagonal layout from (-0.12, -0.12), skipping
 every cell that would touch a goal (:func:`~causalworld.tasks.structures.towers_start_layout`), so
 the default start has fractional success 0 (the original put tool 3 inside goal 1: 0.2). The robot
 starts raised (``joint_positions`` overrides; the original had no such kwarg). Lists, tuples and
@@ -14,28 +15,27 @@ Reward: no dense terms; the fractional weight (default 1) times the fractional s
 hull overlap of every (goal, tool) pair over the total goal hull volume. Success: above 0.9.
 Episode: 10 s per block of the tower given at construction (default 50 s, 1250 steps at skip 10):
 the observation and time bounds are fixed then, so later count changes keep that length.
-Observation: 28 robot values, then one 17-value slot per tool, then one 11-value slot per goal, for
-the most blocks the spaces allow (27, or the constructed count if larger); absent objects' slots
-are all zero with type 0.
+Observation: 28 robot values, then pairs of a ``tool_k`` slot (17 values) and a ``goal_k`` slot
+(11), k from 0: each tool followed by its goal, as the original interleaves them, for the most
+blocks the spaces allow (6 x 6 x 6 = 216, or the constructed count if larger); absent objects'
+slots are all zero with type 0. The first 5 pairs of the default scene are the original's 168
+values (tool poses aside).
 
-Task variables (kind TASK; integer upper bounds inclusive), space A / space B:
+Task variables (kind TASK; integer upper bounds inclusive), the original's spaces A / B:
 
-* ``number_of_blocks_in_tower`` (3,): A [1,1,1]..[3,3,2], B [2,2,3]..[3,3,3] (disjoint: B towers
-  have three levels, A towers one or two; 1 to 27 blocks in all);
-* ``tower_dims`` (3,, m): A [0.08]*3..[0.12]*3 (original), B [0.08,0.08,0.12]..[0.12,0.12,0.2]
-  (original: [0.12]*3..[0.2]*3; the two boxes touch on the face z = 0.12);
-* ``tower_center`` (2,, m): A [-0.1,-0.1]..[0.05,0.05], B [0.05,0.05]..[0.1,0.1] (original);
-* ``blocks_mass`` (kg): A [0.02, 0.06], B [0.06, 0.08] (original).
+* ``number_of_blocks_in_tower`` (3,): A [1,1,1]..[4,4,4], B [4,4,4]..[6,6,6];
+* ``tower_dims`` (3,, m): A [0.08]*3..[0.12]*3, B [0.12]*3..[0.2]*3;
+* ``tower_center`` (2,, m): A [-0.1,-0.1]..[0.05,0.05], B [0.05,0.05]..[0.1,0.1];
+* ``blocks_mass`` (kg): A [0.02, 0.06], B [0.06, 0.08].
 
-Deviation, and why: the original's count spaces (A [1,1,1]..[4,4,4], B [4,4,4]..[6,6,6], sampled
-with an exclusive upper bound) and its B tower footprint (up to 0.2 x 0.2 m) cannot be realised: all
-tools start side by side on the floor, so their footprint is nz times the tower's plus the tower's
-own, which for B exceeds the arena (0.2 m radius), and towers up to 0.2 m wide around (0.1, 0.1)
-put goals mostly outside the working volume. The spaces above keep the original's centres, masses
-and A footprint, make B the taller towers, and every value of A and every value of B (counts,
-dims and centre together) is realisable -- checked by the tests. Mixing A and B values (space
-A∪B) is refused for about 1 % of combinations; ``sample_new_goal`` (all four variables, uniform in
-the active space, counts whole with inclusive bounds) draws again until realisable.
+Space B cannot be realised here: its 64 to 216 tools do not fit side by side on the floor (the
+original laid the surplus out in the air, where it fell), so every B tower is refused with the
+reason; most of space A is realised (about 97 % of uniform draws, ``tests/test_towers_general.py``).
+Mixing A and B values (space A∪B) is refused when unrealisable; ``sample_new_goal`` (all four
+variables, uniform in the active space, counts whole with inclusive bounds) draws again, up to
+200 times, until realisable. As in the original the spaces list each tool's pose, colour and mass
+and these four variables; block sizes and the goals' variables (set by the four) are settable but
+listed only with ``extended_spaces=True``.
 
 Changing the counts, dims or centre regenerates the scene: every tool and goal is removed and the
 new ones are created (tools first); a changed ``blocks_mass`` sets every tool's mass. An object
@@ -44,9 +44,7 @@ refused intervention, rolled back by re-creating the previous scene, changes not
 unrealisable combination puts the tools that do not fit outside the arena wall, where the
 feasibility check refuses it (the original did not check scenes after task-generator
 interventions, and laid surplus tools out in the air). An intervention that also sets a variable
-of an object the regeneration removes raises ``InterventionError``. Unlike the original, the
-generic size and goal variables stay in the spaces (a later regeneration replaces what they
-changed).
+of an object the regeneration removes raises ``InterventionError``.
 """
 
 from __future__ import annotations
@@ -57,7 +55,7 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.observations import RIGID, SILHOUETTE
+from causalworld.observations import BLOCK_TYPE, GOAL_CUBOID_TYPE, RIGID, SILHOUETTE, Slot
 from causalworld.sim import geometry as g
 from causalworld.sim.objects import Block
 from causalworld.sim.stage import Stage
@@ -68,25 +66,23 @@ from causalworld.variables import TASK, CausalVariable, as_bounds
 
 COUNTS, MASS, DIMS, CENTER = "number_of_blocks_in_tower", "blocks_mass", "tower_dims", "tower_center"
 SPACES: dict[str, tuple[tuple[Any, Any], tuple[Any, Any]]] = {
-    COUNTS: (((1, 1, 1), (3, 3, 2)), ((2, 2, 3), (3, 3, 3))),
+    COUNTS: (((1, 1, 1), (4, 4, 4)), ((4, 4, 4), (6, 6, 6))),
     MASS: ((0.02, 0.06), (0.06, 0.08)),
-    DIMS: (((0.08,) * 3, (0.12,) * 3), ((0.08, 0.08, 0.12), (0.12, 0.12, 0.2))),
+    DIMS: (((0.08,) * 3, (0.12,) * 3), ((0.12,) * 3, (0.2,) * 3)),
     CENTER: (((-0.1, -0.1), (0.05, 0.05)), ((0.05, 0.05), (0.1, 0.1))),
 }
-"""(space A, space B) bounds (low, high) of the task variables."""
-MAX_SPACE_BLOCKS = 27
-"""The most blocks a count in space A∪B gives (3 x 3 x 3)."""
+"""(space A, space B) bounds (low, high) of the task variables: the original's."""
+MAX_SPACE_BLOCKS = 216
+"""The most blocks a count in space A∪B gives (6 x 6 x 6)."""
 SECONDS_PER_BLOCK = 10.0
 GOAL_ATTEMPTS = 200
 """Draws ``sample_new_goal`` makes before giving up on realisability."""
 
 
-def tool_names(count: int) -> list[str]:
-    return [f"tool_block_{k}" for k in range(1, count + 1)]
-
-
-def goal_names(count: int) -> list[str]:
-    return [f"goal_block_{k}" for k in range(1, count + 1)]
+def tower_names(prefix: str, counts: Sequence[int]) -> list[str]:
+    """The original's names of a tower's blocks, in its order: ``{prefix}_level_{z}_col_{y}_row_{x}``."""
+    nx, ny, nz = (int(c) for c in counts)
+    return [f"{prefix}_level_{k}_col_{j}_row_{i}" for k in range(nz) for j in range(ny) for i in range(nx)]
 
 
 # -- helpers shared with the other regenerating block tasks ---------------------------------------
@@ -226,8 +222,18 @@ class TowersTask(Task):
     def episode_seconds(self) -> float:
         return SECONDS_PER_BLOCK * self.initial_blocks
 
-    def observation_slots(self) -> list[tuple[str, str]]:
-        return [(n, RIGID) for n in tool_names(self.slots)] + [(n, SILHOUETTE) for n in goal_names(self.slots)]
+    def observation_slots(self) -> list[Slot]:
+        """Pairs ``tool_k``, ``goal_k`` (k from 0): each tool followed by its goal, in the original's order."""
+        return [slot for k in range(self.slots) for slot in (
+            Slot(f"tool_{k}", RIGID, BLOCK_TYPE, optional=True),
+            Slot(f"goal_{k}", SILHOUETTE, GOAL_CUBOID_TYPE, optional=True))]
+
+    def slot_objects(self) -> list[str | None]:
+        tools, goals = tower_names("tool", self.counts), tower_names("goal", self.counts)
+        out: list[str | None] = []
+        for k in range(self.slots):
+            out += [tools[k], goals[k]] if k < len(tools) and tools[k] in self.stage.objects else [None, None]
+        return out
 
     # -- scene ------------------------------------------------------------------------------
     def build(self, stage: Stage) -> None:
@@ -242,11 +248,12 @@ class TowersTask(Task):
         except ValueError:
             tools = outside_arena(len(goals), goals[0].size)
         self.objects.clear()
-        for name, spec in zip(tool_names(len(tools)), tools):
+        tool_names, goal_names = tower_names("tool", self.counts), tower_names("goal", self.counts)
+        for name, spec in zip(tool_names, tools):
             self.objects.add_tool(name, spec, self.mass)
-        for name, spec in zip(goal_names(len(goals)), goals):
+        for name, spec in zip(goal_names, goals):
             self.objects.add_goal(name, spec)
-        self.overlap = OverlapMeter(self.stage, goal_names(len(goals)), tool_names(len(tools)))
+        self.overlap = OverlapMeter(self.stage, goal_names, tool_names)
 
     def _regenerate(self) -> None:
         self._create()
@@ -289,6 +296,14 @@ class TowersTask(Task):
         self.mass = float(value)
         self.objects.set_masses(list(self.stage.blocks), self.mass)
 
+    def customize_variables(self, registry) -> None:
+        """Leave block sizes and the goals' variables out of the spaces, as the original.
+
+        The spaces hold each tool's pose, colour and mass and the task variables, which set the rest.
+        """
+        self.leave_out_of_spaces(registry, [v.name for v in registry.values() if v.object_name is not None and (
+            v.name.endswith(".size") or v.object_name.startswith("goal_"))])
+
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
         """Check the new structure and add what it implies.
 
@@ -303,9 +318,9 @@ class TowersTask(Task):
             raise InterventionError(f"{COUNTS}: every count >= 1 and at most {self.slots} blocks, got {list(counts)}")
         if not np.all(np.asarray(dims) > 0) or (MASS in values and not values[MASS] > 0):
             raise InterventionError(f"{DIMS} and {MASS} must be positive")
-        count = math.prod(counts)
-        refuse_removed(values, self.stage, set(tool_names(count) + goal_names(count)), f"{COUNTS}={list(counts)}")
-        add_tool_masses(values, [n for n in tool_names(count) if n in self.stage.blocks])
+        tools = tower_names("tool", counts)
+        refuse_removed(values, self.stage, set(tools + tower_names("goal", counts)), f"{COUNTS}={list(counts)}")
+        add_tool_masses(values, [n for n in tools if n in self.stage.blocks])
         self._pending = {n for n in (COUNTS, DIMS, CENTER) if n in values}
         return values
 

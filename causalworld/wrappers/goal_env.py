@@ -63,8 +63,8 @@ class GoalEnvWrapper(gym.Wrapper, RecordConstructorArgs):
         if self.points:
             self._desired_size = self._achieved_size = 9
         else:
-            self._desired_size = HULL_SIZE * sum(kind == SILHOUETTE for _, kind in slots)
-            self._achieved_size = HULL_SIZE * sum(kind == RIGID for _, kind in slots)
+            self._desired_size = HULL_SIZE * sum(slot.kind == SILHOUETTE for slot in slots)
+            self._achieved_size = HULL_SIZE * sum(slot.kind == RIGID for slot in slots)
         goal = {
             "achieved_goal": gym.spaces.Box(-GOAL_BOUND, GOAL_BOUND, (self._achieved_size,), np.float32),
             "desired_goal": gym.spaces.Box(-GOAL_BOUND, GOAL_BOUND, (self._desired_size,), np.float32),
