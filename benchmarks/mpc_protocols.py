@@ -15,11 +15,23 @@ import argparse
 import datetime
 import os
 import time
+from pathlib import Path
 
 from harness import machine_facts
 
 from causalworld.evaluation import evaluate
 from causalworld.evaluation.results import EvaluationResult
+
+
+def git_commit() -> str | None:
+    """The commit of the code measured (None outside a git checkout)."""
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).parent).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
 
 
 def table(result: EvaluationResult) -> str:
@@ -54,7 +66,8 @@ def main() -> None:
     run = {**result.run, "command": f"python benchmarks/mpc_protocols.py --episodes {args.episodes} "
                                     f"--workers {args.workers} --agent {args.agent}",
            "env_steps": steps, "seconds_per_env_step": seconds / steps, "load_average_at_end": os.getloadavg(),
-           "machine": machine_facts(), "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+           "machine": machine_facts(), "commit": git_commit(),
+           "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
            "note": "measured on a 2-core machine shared with other jobs; timings are indicative only"}
     result = EvaluationResult(result.task, result.agent, result.seed, result.episodes, result.env_kwargs,
                               result.protocols, run)

@@ -25,6 +25,17 @@ from causalworld.env import CausalWorldEnv
 from causalworld.planning import MPC_DEFAULTS, MPCAgent
 
 
+def git_commit() -> str | None:
+    """The commit of the code measured (None outside a git checkout)."""
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).parent).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
 def run(steps: int | None, workers: int) -> dict:
     env = CausalWorldEnv("pushing")
     agent = MPCAgent(env, workers=workers)
@@ -69,7 +80,7 @@ def main() -> None:
         print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}))
     document = {"benchmark": "mpc_speed",
                 "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                "machine": machine_facts(),
+                "machine": machine_facts(), "commit": git_commit(),
                 "command": f"python benchmarks/mpc_speed.py --segment {args.segment}", "settings": MPC_DEFAULTS,
                 "load_average_at_end": os.getloadavg(),
                 "note": "2-core machine shared with other jobs: seconds are indicative; a planning env step is "

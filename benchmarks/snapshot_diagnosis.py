@@ -34,6 +34,18 @@ from harness import machine_facts
 VARIANTS = ("in_place", "after_steps", "after_teleport", "after_steps_huge_inertia")
 
 
+
+def git_commit() -> str | None:
+    """The commit of the code measured (None outside a git checkout)."""
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).parent).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
 def world(maximal: bool, huge_inertia: bool) -> tuple[int, int]:
     client = p.connect(p.DIRECT)
     p.setPhysicsEngineParameter(fixedTimeStep=1 / 250, deterministicOverlappingPairs=1, physicsClientId=client)
@@ -109,7 +121,7 @@ def main() -> None:
                 print(json.dumps(row), flush=True)
     document = {"benchmark": "snapshot_diagnosis",
                 "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                "machine": machine_facts(), "pybullet_api": p.getAPIVersion(),
+                "machine": machine_facts(), "commit": git_commit(), "pybullet_api": p.getAPIVersion(),
                 "command": "python benchmarks/snapshot_diagnosis.py", "rows": rows}
     if args.json:
         Path(args.json).write_text(json.dumps(document, indent=1) + "\n")

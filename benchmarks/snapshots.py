@@ -38,6 +38,18 @@ from causalworld.snapshot import env_from_snapshot, load_snapshot
 BEFORE, AFTER = 30, 60
 
 
+
+def git_commit() -> str | None:
+    """The commit of the code measured (None outside a git checkout)."""
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).parent).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
 def play_actions(env, seed: int, count: int) -> list[np.ndarray]:
     """Fingertips sent near a random movable block every 8 steps (random joints half of the time)."""
     rng, actions, action = np.random.default_rng(seed), [], None
@@ -166,7 +178,7 @@ def main() -> None:
               f"(from step {row['snapshot_vs_no_snapshot']['first_differing_step']})", flush=True)
     document = {
         "benchmark": "snapshots", "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": machine_facts(),
+        "machine": machine_facts(), "commit": git_commit(),
         "command": f"python benchmarks/snapshots.py --repeats {args.repeats}",
         "steps_before_snapshot": BEFORE, "steps_compared": AFTER, "skip_frame": 10,
         "load_average_at_end": os.getloadavg(),
