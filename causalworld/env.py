@@ -12,7 +12,9 @@ from gymnasium.utils import EzPickle
 
 from causalworld.actions import JOINT_POSITIONS, JOINT_TORQUES, ActionMode
 from causalworld.env_args import check_env_args, check_task_kwargs
+from causalworld.env_extras import ExtraMethods
 from causalworld.env_interventions import InterventionMethods
+from causalworld.env_snapshot import SnapshotMethods
 from causalworld.interventions import Interventions
 from causalworld.observation_writer import ObservationWriter
 from causalworld.observations import ObservationLayout, object_fields, robot_fields
@@ -32,10 +34,11 @@ from causalworld.world_io import save_world
 ENV_KWARGS = (
     "observation_mode", "action_mode", "skip_frame", "normalize_actions", "normalize_observations",
     "max_episode_length", "render_mode", "scale_reward_by_dt", "camera_indices", "renderer", "extended_spaces",
+    "add_ground_truth_state_to_info", "expose_potential_partial_solution",
 )
 
 
-class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
+class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env, EzPickle):
     """A TriFinger manipulation task as a Gymnasium environment.
 
     Args:
@@ -52,6 +55,10 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         camera_indices: pixel mode: which of the 3 cameras (0, 1, 2) to use, in order; default all.
         renderer: "auto", "tiny" or "egl" (see :func:`causalworld.sim.cameras.load_renderer`); the one
             in use is :attr:`renderer` ("tiny", "egl", "gui" in human mode, None when nothing renders).
+        add_ground_truth_state_to_info: ``info`` also holds every variable's live value (the original's
+            key ``ground_truth_current_state_varibales``; see :mod:`causalworld.env_extras`).
+        expose_potential_partial_solution: ``info`` also holds the goal poses that would solve the task
+            (``possible_solution_intervention``).
         extended_spaces: also list, in the intervention spaces (and so for fully random protocols and
             the random actor), the variables the original benchmark gave no space: gravity, robot
             height, object friction and velocities, ... (``docs/variables.md``). Default False: the
@@ -85,12 +92,15 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         camera_indices: Sequence[int] | None = None,
         renderer: str = "auto",
         extended_spaces: bool = False,
+        add_ground_truth_state_to_info: bool = False,
+        expose_potential_partial_solution: bool = False,
         **task_kwargs: Any,
     ) -> None:
         EzPickle.__init__(
             self, task, observation_mode, action_mode, skip_frame, normalize_actions, normalize_observations,
             max_episode_length, render_mode, scale_reward_by_dt, camera_indices, renderer, extended_spaces,
-            **task_kwargs,
+            add_ground_truth_state_to_info=add_ground_truth_state_to_info,
+            expose_potential_partial_solution=expose_potential_partial_solution, **task_kwargs,
         )
         self.constructor_kwargs: dict[str, Any] = {
             "observation_mode": observation_mode, "action_mode": action_mode, "skip_frame": skip_frame,
@@ -103,6 +113,8 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
             self.constructor_kwargs.update(camera_indices=camera_indices, renderer=renderer)
         if extended_spaces:
             self.constructor_kwargs["extended_spaces"] = True
+        info_flags = {"add_ground_truth_state_to_info": add_ground_truth_state_to_info,
+                      "expose_potential_partial_solution": expose_potential_partial_solution}
         if observation_mode not in ("structured", "pixel"):
             raise ValueError(f"observation_mode must be 'structured' or 'pixel', got {observation_mode!r}")
         self.camera_indices = parse_camera_indices(camera_indices)
@@ -115,7 +127,10 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         check_env_args(task, action_mode, {"normalize_actions": normalize_actions,
                                            "normalize_observations": normalize_observations,
                                            "scale_reward_by_dt": scale_reward_by_dt,
-                                           "extended_spaces": extended_spaces})
+                                           "extended_spaces": extended_spaces, **info_flags})
+        self.constructor_kwargs.update({name: True for name, flag in info_flags.items() if flag})
+        self.ground_truth_in_info = bool(add_ground_truth_state_to_info)
+        self.partial_solution_in_info = bool(expose_potential_partial_solution)
         check_task_kwargs(task, task_kwargs, ENV_KWARGS)
         try:
             self.task = make_task(task, **task_kwargs)
@@ -157,6 +172,11 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         max_episode_length_given = max_episode_length
         if max_episode_length is None:
             max_episode_length = int(self.task.episode_seconds() / self.dt + 1e-9)
+            if max_episode_length < 1:
+                self.world.close()
+                raise ValueError(f"skip_frame={skip_frame} makes one step ({self.dt:g} s) longer than the task's "
+                                 f"{self.task.episode_seconds():g} s episode; give a smaller skip_frame or a "
+                                 "max_episode_length")
         if isinstance(max_episode_length, bool) or not isinstance(max_episode_length, (int, np.integer)) or (
             max_episode_length < 1
         ):
@@ -339,10 +359,13 @@ class CausalWorldEnv(InterventionMethods, gym.Env, EzPickle):
         return math.fsum(terms.values()), terms
 
     def _info(self, state: SceneState, measure: GoalMeasure, terms: dict[str, float]) -> dict[str, Any]:
-        return {
+        info = {
             "fractional_success": measure.fractional_success,
             "success": self.task.is_success(state, measure.fractional_success),
             "reward_terms": terms,
             "desired_goal": measure.desired_goal,
             "achieved_goal": measure.achieved_goal,
         }
+        if self.ground_truth_in_info or self.partial_solution_in_info:
+            self._privileged_info(info, state)
+        return info

@@ -26,9 +26,8 @@ import pybullet
 
 from causalworld.sim import geometry as g
 from causalworld.sim.objects import Block
+from causalworld.spatial import cylindrical_to_cartesian, rotation_vector_to_quaternion
 from causalworld.tasks.base import VariableSpace, box_hull
-from causalworld.tasks.sampling import cylindrical_to_cartesian
-from causalworld.variable_catalog import rotation_vector_to_quaternion
 from causalworld.variables import DYNAMIC, GEOMETRY, TASK, CausalVariable, VariableRegistry
 
 BLOCK_PENETRATION_LIMIT = 0.005
@@ -151,7 +150,7 @@ class Interventions:
         if alias.endswith("cylindrical_position"):
             implied = np.array(cylindrical_to_cartesian(*values[alias]))
         else:
-            implied = rotation_vector_to_quaternion(values[alias])
+            implied = np.array(rotation_vector_to_quaternion(values[alias]))
         target = values[canonical]
         if canonical.endswith("orientation") and float(np.dot(implied, target)) < 0:
             implied = -implied

@@ -23,8 +23,13 @@ from causalworld.sim.objects import Block, Silhouette
 from causalworld.sim.robot import LINK_PARTS, MAX_JOINT_VELOCITY, TriFinger
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import World
+from causalworld.spatial import (
+    cartesian_to_cylindrical,
+    cylindrical_to_cartesian,
+    quaternion_to_rotation_vector,
+    rotation_vector_to_quaternion,
+)
 from causalworld.tasks.base import VariableSpace
-from causalworld.tasks.sampling import cartesian_to_cylindrical, cylindrical_to_cartesian
 from causalworld.variables import DYNAMIC, GEOMETRY, Bounds, CausalVariable, VariableRegistry, as_bounds
 
 PI = math.pi
@@ -71,27 +76,6 @@ def cylindrical_bounds(obj: Block | Silhouette, space: VariableSpace) -> Bounds:
     if space is VariableSpace.B:
         return b
     return np.minimum(a[0], b[0]), np.maximum(a[1], b[1])
-
-
-def quaternion_to_rotation_vector(q) -> np.ndarray:
-    """Rotation vector (axis times angle in [0, pi], rad) of a unit quaternion (x, y, z, w)."""
-    x, y, z, w = (float(v) for v in q)
-    if w < 0:
-        x, y, z, w = -x, -y, -z, -w
-    norm = math.sqrt(x * x + y * y + z * z)
-    if norm < 1e-15:
-        return np.zeros(3)
-    angle = 2.0 * math.atan2(norm, w)
-    return np.array([x, y, z]) * (angle / norm)
-
-
-def rotation_vector_to_quaternion(v) -> np.ndarray:
-    """Unit quaternion (x, y, z, w) of a rotation vector (rad)."""
-    v = np.asarray(v, dtype=np.float64)
-    angle = float(np.linalg.norm(v))
-    if angle < 1e-15:
-        return np.array([0.0, 0.0, 0.0, 1.0])
-    return np.append(v * (math.sin(angle / 2) / angle), math.cos(angle / 2))
 
 
 def robot_variables(robot: TriFinger, registry: VariableRegistry) -> None:
@@ -250,6 +234,7 @@ def object_variables(obj: Block | Silhouette, stage: Stage, registry: VariableRe
 
     def euler_contains(value, space):
         low, high = euler_a
+        value = np.asarray(value, dtype=np.float64)
         return bool(np.all(value >= low - 1e-9) and np.all(value <= high + 1e-9))
 
     registry.add(

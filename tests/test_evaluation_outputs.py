@@ -76,13 +76,22 @@ def test_cli_default_agent_is_scripted_where_the_task_has_one(tmp_path):
     assert EvaluationResult.load(tmp_path / "t" / "scores.json").agent == "random"
 
 
+def test_cli_runs_the_mpc_agent(tmp_path):
+    spec = "mpc:horizon=2,action_repeat=2,population=4,elites=2,iterations=1,replan_every=2"
+    assert main(["evaluate", "--task", "pushing", "--agent", spec, "--protocols", "P0,P4", "--episodes", "1",
+                 "--max-steps", "4", "--out", str(tmp_path / "m"), "--no-progress"]) == 0
+    result = EvaluationResult.load(tmp_path / "m" / "scores.json")
+    assert result.agent == spec and result["P4"].episodes[0].steps == 4
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["--episodes", "0"], "--episodes must be at least 1"),
         (["--protocols", "P0,P42"], "unknown protocol"),
         (["--task", "juggling"], "unknown task"),
-        (["--agent", "missing.zip"], "neither 'random', 'scripted', 'pretrained' nor an existing model file"),
+        (["--agent", "missing.zip"], "neither 'random', 'scripted', 'pretrained', 'mpc' nor an existing model file"),
+        (["--agent", "mpc:speed=3"], "expected key=value"),
         (["--max-steps", "0"], "--max-steps"),
     ],
 )

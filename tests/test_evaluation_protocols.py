@@ -159,3 +159,36 @@ def test_docs_list_every_protocol_of_every_family():
         heading = next(h for h in sections if task in h.replace(",", " ").split())
         for protocol in get_protocols(task):
             assert f"| {protocol.name} | {protocol.label} |" in sections[heading], (task, protocol.name)
+
+
+def test_draws_refusals_and_redraws_are_counted(make_env, monkeypatch):
+    from causalworld.evaluation.metrics import episode_metrics
+    from causalworld.evaluation.results import EpisodeResult, EvaluationResult, ProtocolResult
+
+    env = make_env("pushing", max_episode_length=5)
+    real, calls = env.do_intervention, []
+
+    def refuse_twice(values, check_bounds=True):
+        calls.append(values)
+        return InterventionResult(False, np.zeros(1), ("no room",)) if len(calls) <= 2 else real(values, check_bounds)
+
+    monkeypatch.setattr(env, "do_intervention", refuse_twice)
+    _, info = ProtocolWrapper(env, get_protocols("pushing", ["P1"])[0], max_attempts=5).reset(seed=0)
+    report = info["protocol"]
+    assert report["applied"] and (report["drawn"], report["refused"], report["redrawn"]) == (3, 2, 2)
+    calls[:] = [None] * 10  # every further draw is accepted
+    _, info = ProtocolWrapper(env, get_protocols("pushing", ["P10"])[0]).reset(seed=0)
+    assert info["protocol"]["drawn"] >= 1 and (info["protocol"]["refused"], info["protocol"]["redrawn"]) == (0, 0)
+    monkeypatch.setattr(env, "do_intervention", lambda values, check_bounds=True: InterventionResult(
+        False, np.zeros(1), ("no room",)))
+    _, info = ProtocolWrapper(env, get_protocols("pushing", ["P1"])[0], max_attempts=3).reset(seed=0)
+    assert (info["protocol"]["drawn"], info["protocol"]["refused"], info["protocol"]["redrawn"]) == (3, 3, 2)
+    metrics = episode_metrics([0.5] * 5, [False] * 5, [0.0] * 5)
+    episodes = (EpisodeResult("P1", 0, 1, 5, metrics, True, 3, {}, 3, 2, 2),
+                EpisodeResult("P1", 1, 2, 5, metrics, False, 3, {}, 3, 3, 2))
+    counts = ProtocolResult({"name": "P1"}, episodes).intervention_counts
+    assert counts == {"interventions_drawn": 6, "interventions_refused": 5, "interventions_redrawn": 4,
+                      "interventions_applied": 1, "total_timesteps": 10, "total_resets": 6}
+    again = EvaluationResult.from_json(EvaluationResult("pushing", "x", 0, 2, {}, (ProtocolResult(
+        {"name": "P1"}, episodes),)).to_json().replace('"scores"', '"ignored"'))
+    assert again.protocols[0].episodes == episodes

@@ -164,6 +164,8 @@ GYM_VALUES = {
     "render_mode": st.one_of(st.sampled_from([None, "rgb_array", "ansi", "depth_array"]), NESTED),
     "scale_reward_by_dt": st.one_of(st.booleans(), NESTED),
     "extended_spaces": st.one_of(st.booleans(), NESTED),
+    "add_ground_truth_state_to_info": st.one_of(st.booleans(), NESTED),
+    "expose_potential_partial_solution": st.one_of(st.booleans(), NESTED),
 }
 """Values for the environment's own kwargs ("human" excluded: it would open a window)."""
 

@@ -267,3 +267,27 @@ def test_wrapped_envs_run_in_async_vector_env():
         assert truncated.all()
     finally:
         envs.close()
+
+
+def test_moving_average_window_starts_full_of_the_initial_value():
+    recorder = RecordActions(gym.make("CausalWorld-Pushing"))
+    env = MovingAverageActionWrapper(recorder, window=4, initial_value=-0.5)
+    assert env._saved_kwargs["initial_value"] == -0.5  # recorded, as wrappers record their arguments
+    actions = np.random.default_rng(3).uniform(-1, 1, (6, 9)).astype(np.float32)
+    for _ in range(2):  # the window refills at every reset
+        env.reset(seed=0)
+        recorder.received.clear()
+        for action in actions:
+            env.step(action)
+        for k in range(6):
+            window = [np.full(9, -0.5)] * max(0, 3 - k) + list(actions[max(0, k - 3): k + 1].astype(np.float64))
+            np.testing.assert_allclose(recorder.received[k], np.mean(window, axis=0), rtol=1e-6)
+    with pytest.raises(ValueError, match="initial_value"):
+        MovingAverageActionWrapper(recorder, initial_value=[0.0, 1.0])
+    with pytest.raises(ValueError, match="finite"):
+        MovingAverageActionWrapper(recorder, initial_value=np.inf)
+    per_dimension = MovingAverageActionWrapper(recorder, window=2, initial_value=np.linspace(-1, 1, 9))
+    per_dimension.reset(seed=0)
+    per_dimension.step(np.zeros(9, np.float32))
+    np.testing.assert_allclose(recorder.received[-1], np.linspace(-1, 1, 9) / 2, rtol=1e-6)
+    env.close()

@@ -25,7 +25,7 @@ import numpy as np
 from causalworld.actions import END_EFFECTOR_POSITIONS, JOINT_POSITIONS
 from causalworld.sim import geometry as g
 from causalworld.sim.kinematics import inverse_kinematics
-from causalworld.tasks.base import quaternion_matrix
+from causalworld.spatial import quaternion_matrix, wrap_angle  # noqa: F401 - wrap_angle re-exported
 
 FINGER_COUNT = 3
 BASE_AZIMUTHS = tuple(
@@ -41,11 +41,6 @@ TRAVEL_WEIGHT = 4.0
 BLOCKED_COST = 100.0
 """Cost (rad^2) of a grip whose fingertips would land on another object or the wall."""
 SUPPORTED_ACTION_MODES = (END_EFFECTOR_POSITIONS, JOINT_POSITIONS)
-
-
-def wrap_angle(angle: float) -> float:
-    """``angle`` (rad) wrapped into [-pi, pi)."""
-    return (angle + math.pi) % (2.0 * math.pi) - math.pi
 
 
 def unwrap_env(env):

@@ -31,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--agent", default=None,
                         help="'random', 'scripted', 'pretrained' (the original authors' trained agent: reaching, "
                              "pushing, picking, pick_and_place, stacking2; its weights are fetched once with pip "
-                             "into ~/.cache/causalworld) or the path of a stable-baselines3 model .zip "
+                             "into ~/.cache/causalworld), 'mpc' (or 'mpc:key=value,...': model-predictive control, "
+                             "see causalworld.planning) or the path of a stable-baselines3 model .zip "
                              "(default: scripted where the task has a scripted policy, else random)")
     parser.add_argument("--protocols", default=None, help="comma-separated protocol names (default: all of the task)")
     parser.add_argument("--episodes", type=int, default=DEFAULT_EPISODES,
@@ -73,9 +74,17 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(str(error))
     agent = args.agent or _default_agent(args.task)
     label = None
-    if agent not in ("random", "scripted", "pretrained"):
+    is_mpc = agent == "mpc" or agent.startswith("mpc:")
+    if is_mpc:
+        from causalworld.planning import parse_mpc_spec
+
+        try:
+            parse_mpc_spec(agent)
+        except ValueError as error:
+            parser.error(f"--agent: {error}")
+    elif agent not in ("random", "scripted", "pretrained"):
         if not Path(agent).is_file():
-            parser.error(f"--agent: {agent!r} is neither 'random', 'scripted', 'pretrained' nor an existing "
+            parser.error(f"--agent: {agent!r} is neither 'random', 'scripted', 'pretrained', 'mpc' nor an existing "
                          "model file")
         label, agent = Path(agent).name, _checked_model_file(agent, args.trust_model_file, parser)
     pretrained_agent = isinstance(agent, str) and agent == "pretrained"

@@ -9,8 +9,10 @@ An agent is one of:
   deterministically;
 * a name: ``"random"`` (:class:`RandomPolicy`), ``"scripted"`` (the task's scripted policy from
   :mod:`causalworld.baselines`), ``"pretrained"`` (the original authors' trained agent,
-  :func:`causalworld.baselines.pretrained_agents.pretrained`), or the path of a stable-baselines3
-  ``.zip`` file, loaded without unpickling (:mod:`causalworld.evaluation.model_files`).
+  :func:`causalworld.baselines.pretrained_agents.pretrained`), ``"mpc"`` or ``"mpc:key=value,..."``
+  (model-predictive control with the simulator as its model, :class:`causalworld.planning.MPCAgent`;
+  keys in :data:`causalworld.planning.MPC_DEFAULTS`), or the path of a stable-baselines3 ``.zip``
+  file, loaded without unpickling (:mod:`causalworld.evaluation.model_files`).
 
 Names are built inside each worker, next to its env; a model file is read once by the caller and its
 bytes are shipped to the workers; objects are copied to workers.
@@ -59,8 +61,10 @@ class RandomPolicy:
 class EpisodeAgent:
     """Adapts any accepted agent object to ``reset(seed)`` and ``act(obs)``."""
 
-    def __init__(self, agent: Any) -> None:
+    def __init__(self, agent: Any, owned: bool = False) -> None:
         self.agent = agent
+        self.owned = owned
+        """Whether the agent was built here (from a name), so :meth:`close` may release it."""
         self.is_model = hasattr(agent, "predict") and not callable(agent)
         if not self.is_model and not callable(agent):
             raise TypeError(f"an agent is a callable obs -> action or a stable-baselines3 model, "
@@ -77,6 +81,12 @@ class EpisodeAgent:
             self._reset(seed=seed)
         elif self._reset is not None:
             self._reset()
+
+    def close(self) -> None:
+        """Release an agent built from a name (its ``close()``, if any: an MPC agent's model envs)."""
+        close = getattr(self.agent, "close", None)
+        if self.owned and callable(close) and not self.is_model:
+            close()
 
     def act(self, observation: np.ndarray) -> np.ndarray:
         """The agent's action for ``observation``."""
@@ -95,7 +105,7 @@ def _accepts_seed(function: Callable[..., Any]) -> bool:
 
 
 def build_agent(spec: Any, env: Any, trust_model_file: bool = False) -> EpisodeAgent:
-    """An :class:`EpisodeAgent` from an agent object or a name (``"random"``, ``"scripted"``, a ``.zip`` path).
+    """An :class:`EpisodeAgent` from an agent object or a name ("random", "scripted", "mpc", a ``.zip`` path).
 
     A model path (or a :class:`~causalworld.evaluation.model_files.ModelFile` read from one) is loaded
     without unpickling (:func:`~causalworld.evaluation.model_files.load_sb3_model`); ``trust_model_file``
@@ -114,15 +124,24 @@ def build_agent(spec: Any, env: Any, trust_model_file: bool = False) -> EpisodeA
     if not isinstance(spec, str):
         return EpisodeAgent(spec)
     if spec == "random":
-        return EpisodeAgent(RandomPolicy(env.action_space))
+        return EpisodeAgent(RandomPolicy(env.action_space), owned=True)
     if spec == "scripted":
-        return EpisodeAgent(scripted_policy(env.unwrapped.task_name, env.unwrapped))
+        return EpisodeAgent(scripted_policy(env.unwrapped.task_name, env.unwrapped), owned=True)
     if spec == "pretrained":
         return EpisodeAgent(pretrained_agent(env.unwrapped))
+    if is_mpc_spec(spec):
+        from causalworld.planning.mpc import MPCAgent, parse_mpc_spec
+
+        return EpisodeAgent(MPCAgent(env, **parse_mpc_spec(spec)), owned=True)
     if is_model_path(spec):
         return _model_agent(read_model_file(spec, trust_model_file), env)
-    raise ValueError(f"unknown agent {spec!r}: use 'random', 'scripted', 'pretrained' or the path of a "
+    raise ValueError(f"unknown agent {spec!r}: use 'random', 'scripted', 'pretrained', 'mpc' or the path of a "
                      "stable-baselines3 .zip")
+
+
+def is_mpc_spec(spec: Any) -> bool:
+    """Whether an agent given as text is the MPC agent (``"mpc"`` or ``"mpc:key=value,..."``)."""
+    return isinstance(spec, str) and (spec == "mpc" or spec.startswith("mpc:"))
 
 
 def pretrained_agent(env: Any) -> Any:
@@ -146,6 +165,8 @@ def is_model_path(spec: Any) -> bool:
     """Whether an agent given as text names a model file rather than a built-in agent."""
     if isinstance(spec, Path):
         return True
+    if is_mpc_spec(spec):
+        return False
     return isinstance(spec, str) and (spec.endswith(".zip") or "/" in spec or bool(Path(spec).suffix))
 
 
@@ -207,6 +228,6 @@ def scripted_policy(task: str, env: Any = None) -> Any:
 
 
 __all__ = [
-    "EpisodeAgent", "GoalConditionedModel", "Policy", "RandomPolicy", "build_agent", "is_model_path",
+    "EpisodeAgent", "GoalConditionedModel", "Policy", "RandomPolicy", "build_agent", "is_model_path", "is_mpc_spec",
     "load_sb3_model", "scripted_policy", "trained_env_kwargs", "training_record",
 ]

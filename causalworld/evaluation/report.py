@@ -38,17 +38,23 @@ def markdown_report(result: EvaluationResult, images: Sequence[str] = (), refere
         f"exactly the last {LAST_STEPS} steps; success rate: share of episodes successful at their last step; "
         "return in the env's reward units.",
         "",
-        "| protocol | changes | space | " + " | ".join(SHORT[m] for m in METRICS) + " | refused |",
-        "|---|---|---|" + "---|" * len(METRICS) + "---|",
+        "| protocol | changes | space | " + " | ".join(SHORT[m] for m in METRICS)
+        + " | refused | drawn / refused / redrawn |",
+        "|---|---|---|" + "---|" * len(METRICS) + "---|---|",
     ]
     scores = result.scores()
     for p in result.protocols:
         s = scores[p.name]
         cells = [f"{s[f'mean_{m}']:.3f} ± {s[f'std_{m}']:.3f}" for m in METRICS]
+        counts = p.intervention_counts
+        draws = (f"{counts['interventions_drawn']} / {counts['interventions_refused']} / "
+                 f"{counts['interventions_redrawn']}")
         lines.append(f"| {p.name} | {p.protocol['label']} | {p.protocol['space']} | " + " | ".join(cells)
-                     + f" | {p.refused} |")
+                     + f" | {p.refused} | {draws} |")
     lines += ["", "*refused*: episodes whose protocol intervention was refused on every draw; they ran the "
-              "default scene.", ""]
+              "default scene. *drawn / refused / redrawn*: interventions drawn over all episodes (an object's "
+              "pose is drawn on its own), how many the env refused as infeasible or out of bounds, and how "
+              "many of those were drawn again.", ""]
     if reference:
         lines += _reference_table(result, reference)
     for image in images:

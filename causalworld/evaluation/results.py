@@ -37,6 +37,9 @@ class EpisodeResult:
             the episode ran on the default starting state).
         attempts: interventions drawn (0 for a protocol that changes nothing).
         intervention: the applied values by dotted variable name (registry units).
+        drawn: interventions drawn and tried for the episode (pose redraws included).
+        refused: how many of them the env refused (the rest of the episode's tries went on).
+        redrawn: refused draws followed by another draw.
     """
 
     protocol: str
@@ -47,19 +50,24 @@ class EpisodeResult:
     applied: bool = True
     attempts: int = 0
     intervention: dict[str, Any] = field(default_factory=dict)
+    drawn: int = 0
+    refused: int = 0
+    redrawn: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict."""
         return {"protocol": self.protocol, "index": self.index, "seed": self.seed, "steps": self.steps,
                 "metrics": dict(self.metrics), "applied": self.applied, "attempts": self.attempts,
-                "intervention": dict(self.intervention)}
+                "intervention": dict(self.intervention), "drawn": self.drawn, "refused": self.refused,
+                "redrawn": self.redrawn}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EpisodeResult:
         """The inverse of :meth:`to_dict`."""
         return cls(str(data["protocol"]), int(data["index"]), int(data["seed"]), int(data["steps"]),
                    {k: float(v) for k, v in data["metrics"].items()}, bool(data.get("applied", True)),
-                   int(data.get("attempts", 0)), dict(data.get("intervention", {})))
+                   int(data.get("attempts", 0)), dict(data.get("intervention", {})), int(data.get("drawn", 0)),
+                   int(data.get("refused", 0)), int(data.get("redrawn", 0)))
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,20 @@ class ProtocolResult:
     def refused(self) -> int:
         """Episodes whose intervention was refused every time (they ran the default scene)."""
         return sum(not e.applied for e in self.episodes)
+
+    @property
+    def intervention_counts(self) -> dict[str, int]:
+        """Tracker-style totals over the episodes.
+
+        Interventions drawn, refused, redrawn and applied, env steps, and resets (one per episode
+        plus one per whole-intervention retry).
+        """
+        drawn = sum(e.drawn for e in self.episodes)
+        refused = sum(e.refused for e in self.episodes)
+        return {"interventions_drawn": drawn, "interventions_refused": refused,
+                "interventions_redrawn": sum(e.redrawn for e in self.episodes),
+                "interventions_applied": drawn - refused, "total_timesteps": sum(e.steps for e in self.episodes),
+                "total_resets": sum(max(e.attempts, 1) for e in self.episodes)}
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,7 @@ class EvaluationResult:
                 flat[f"mean_{metric}"] = summary[metric]["mean"]
                 flat[f"std_{metric}"] = summary[metric]["std"]
             flat["refused_interventions"] = p.refused
+            flat.update(p.intervention_counts)
             out[p.name] = flat
         return out
 

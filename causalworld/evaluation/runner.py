@@ -88,11 +88,15 @@ class EpisodeRunner:
             done = terminated or truncated
         return EpisodeResult(job.protocol.name, job.index, job.env_seed, len(fractions),
                              episode_metrics(fractions, successes, rewards), bool(report["applied"]),
-                             int(report["attempts"]), dict(report["intervention"]))
+                             int(report["attempts"]), dict(report["intervention"]), int(report.get("drawn", 0)),
+                             int(report.get("refused", 0)), int(report.get("redrawn", 0)))
 
     def close(self) -> None:
-        """Release the env."""
-        self.env.close()
+        """Release the agent's resources (if it has a ``close()``) and the env."""
+        try:
+            self.agent.close()
+        finally:
+            self.env.close()
 
 
 __all__ = ["EpisodeJob", "EpisodeRunner", "episode_seeds", "plan_jobs"]

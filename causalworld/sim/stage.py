@@ -35,6 +35,10 @@ class Stage:
         """Every task object in creation order (the order bodies are rebuilt in)."""
         self.version = 0
         """Counts changes to what observations show statically (goal poses, sizes, types)."""
+        self.removals = 0
+        """Bodies removed since the world was built or last cleared. While it is 0, every body's
+        Bullet identity (its broadphase id) is the one a freshly built world gives it, which is
+        what restoring a saved physics state matches contacts by (see :mod:`causalworld.env_snapshot`)."""
 
     def _load(self) -> None:
         client = self.client
@@ -58,6 +62,7 @@ class Stage:
     def recreate(self) -> None:
         """Load the arena and every task object again into a cleared world, with their current properties."""
         self._load()
+        self.removals = 0
         self.set_floor_color(self.floor_color)
         self.set_stage_color(self.stage_color)
         self.set_floor_friction(self.floor_friction)
@@ -127,6 +132,7 @@ class Stage:
                 velocities[name] = (state.linear_velocity, state.angular_velocity)
         for obj in reversed(list(self.objects.values())):
             obj.remove()
+            self.removals += 1
         for name, obj in self.objects.items():
             if name in sizes:
                 obj.size = tuple(float(v) for v in sizes[name])
@@ -139,12 +145,14 @@ class Stage:
         self.blocks.pop(name, None)
         self.silhouettes.pop(name, None)
         obj.remove()
+        self.removals += 1
         self.touch()
 
     def remove_all_objects(self) -> None:
         """Delete every task object (blocks and silhouettes)."""
         for obj in reversed(list(self.objects.values())):
             obj.remove()
+            self.removals += 1
         self.objects.clear()
         self.blocks.clear()
         self.silhouettes.clear()

@@ -19,6 +19,12 @@ from causalworld.observations import Slot
 from causalworld.sim import geometry as g
 from causalworld.sim.objects import BlockState
 from causalworld.sim.stage import Stage
+from causalworld.spatial import (  # noqa: F401 - re-exported for the task modules
+    orientation_error,
+    quaternion_matrix,
+    rotation_vector_to_quaternion,
+    yaw_quaternion,
+)
 
 
 class VariableSpace(str, Enum):
@@ -214,36 +220,9 @@ class Task:
 
 
 # -- geometry helpers shared by the block tasks ---------------------------------------------
-def quaternion_matrix(q: Sequence[float]) -> np.ndarray:
-    """Rotation matrix of a unit quaternion (x, y, z, w)."""
-    x, y, z, w = q
-    return np.array(
-        [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
-    )
-
-
-def yaw_quaternion(yaw: float) -> tuple[float, float, float, float]:
-    """Quaternion (x, y, z, w) of a rotation by ``yaw`` (rad) about world z."""
-    return (0.0, 0.0, math.sin(yaw / 2), math.cos(yaw / 2))
-
-
-def rotation_vector_quaternion(rotvec: Sequence[float]) -> tuple[float, float, float, float]:
-    """Quaternion (x, y, z, w) of a rotation vector (axis times angle, rad)."""
-    angle = math.sqrt(sum(v * v for v in rotvec))
-    if angle < 1e-12:
-        return (0.0, 0.0, 0.0, 1.0)
-    s = math.sin(angle / 2) / angle
-    return (rotvec[0] * s, rotvec[1] * s, rotvec[2] * s, math.cos(angle / 2))
-
-
-def orientation_error(q_a: Sequence[float], q_b: Sequence[float]) -> float:
-    """Angle (rad, in [0, pi]) of the rotation between two unit quaternions (x, y, z, w)."""
-    dot = abs(q_a[0] * q_b[0] + q_a[1] * q_b[1] + q_a[2] * q_b[2] + q_a[3] * q_b[3])
-    return 2.0 * math.acos(min(1.0, dot))
+# Rotations live in causalworld.spatial (one implementation); these names stay importable from here.
+rotation_vector_quaternion = rotation_vector_to_quaternion
+"""Quaternion (x, y, z, w) of a rotation vector (rad): :func:`causalworld.spatial.rotation_vector_to_quaternion`."""
 
 
 def box_hull(position: Sequence[float], orientation: Sequence[float], size: Sequence[float]) -> list[list[float]]:

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from causalworld.spatial import cartesian_to_cylindrical, cylindrical_to_cartesian  # noqa: F401 - re-exported
+
 
 def sample_cylindrical(rng: np.random.Generator, low: Sequence[float], high: Sequence[float]) -> tuple[float, ...]:
     """A point uniform by area in the annular sector ``low <= (r, phi, z) <= high``, as (r, phi, z)."""
@@ -14,16 +16,6 @@ def sample_cylindrical(rng: np.random.Generator, low: Sequence[float], high: Seq
     phi = rng.uniform(low[1], high[1])
     z = rng.uniform(low[2], high[2]) if high[2] > low[2] else float(low[2])
     return (float(r), float(phi), float(z))
-
-
-def cylindrical_to_cartesian(r: float, phi: float, z: float) -> tuple[float, float, float]:
-    """(x, y, z) of a cylindrical point (r, phi, z)."""
-    return (r * math.cos(phi), r * math.sin(phi), z)
-
-
-def cartesian_to_cylindrical(x: float, y: float, z: float) -> tuple[float, float, float]:
-    """(r, phi, z) of a cartesian point, phi in (-pi, pi]."""
-    return (math.hypot(x, y), math.atan2(y, x), z)
 
 
 def union_bounds(a: tuple[Sequence[float], Sequence[float]], b: tuple[Sequence[float], Sequence[float]]):

@@ -47,6 +47,7 @@ import numpy as np
 
 from causalworld.observations import BLOCK_TYPE, GOAL_CUBOID_TYPE, RIGID, SILHOUETTE, Slot
 from causalworld.sim.stage import Stage
+from causalworld.spatial import quaternion_to_rotation_vector
 from causalworld.tasks.base import (
     GoalMeasure,
     SceneState,
@@ -89,16 +90,8 @@ SIZE_RANGE = (0.03, 0.1)
 """Accepted ``tool_block_size`` (m): cubes the fingers can grasp."""
 
 
-def quaternion_rotation_vector(q: Sequence[float]) -> tuple[float, float, float]:
-    """Rotation vector (axis times angle, rad, angle in [0, pi]) of a unit quaternion (x, y, z, w)."""
-    x, y, z, w = q
-    if w < 0:
-        x, y, z, w = -x, -y, -z, -w
-    s = math.sqrt(x * x + y * y + z * z)
-    if s < 1e-12:
-        return (0.0, 0.0, 0.0)
-    angle = 2.0 * math.atan2(s, w)
-    return (x / s * angle, y / s * angle, z / s * angle)
+quaternion_rotation_vector = quaternion_to_rotation_vector
+"""Rotation vector of a unit quaternion: :func:`causalworld.spatial.quaternion_to_rotation_vector`."""
 
 
 class Stacking2Task(Task):

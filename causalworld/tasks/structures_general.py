@@ -14,7 +14,7 @@ import numpy as np
 
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import World
-from causalworld.tasks.base import quaternion_matrix, yaw_quaternion
+from causalworld.spatial import quaternion_matrix, random_quaternion, yaw_quaternion
 from causalworld.tasks.structure_base import (
     _EPS,
     ARENA_RADIUS,
@@ -192,13 +192,6 @@ def boxes_overlap(a: BlockSpec, b: BlockSpec, clearance: float = 0.0) -> bool:
     return True
 
 
-def _random_quaternion(rng: np.random.Generator) -> tuple[float, float, float, float]:
-    """A uniformly distributed unit quaternion (x, y, z, w) with w >= 0."""
-    q = rng.normal(size=4)
-    q /= np.linalg.norm(q)
-    return tuple(float(v) for v in (q if q[3] >= 0 else -q))  # type: ignore[return-value]
-
-
 def _drop_poses(rng: np.random.Generator | None, count: int, size: float) -> list[tuple[tuple, tuple]]:
     """(position (m, z from the floor top), quaternion xyzw) of each drop; see general_goal."""
     if rng is None:
@@ -208,7 +201,7 @@ def _drop_poses(rng: np.random.Generator | None, count: int, size: float) -> lis
     for _ in range(count):
         x, y = rng.uniform(-DROP_XY_LIMIT, DROP_XY_LIMIT, size=2)
         z = rng.uniform(size, DROP_Z_MAX)
-        poses.append(((float(x), float(y), float(z)), _random_quaternion(rng)))
+        poses.append(((float(x), float(y), float(z)), random_quaternion(rng)))
     return poses
 
 

@@ -78,17 +78,37 @@ class DeltaActionWrapper(gym.ActionWrapper, RecordConstructorArgs):
 class MovingAverageActionWrapper(gym.ActionWrapper, RecordConstructorArgs):
     """The env receives the mean of the last ``window`` actions of the episode.
 
-    At step k of an episode (k = 1, 2, ...) the env gets ``mean(a_{max(1, k-window+1)} .. a_k)``:
-    the first action passes unchanged, and the history is cleared at every reset. Units are the
-    env's action units.
+    Without ``initial_value`` (the default), at step k of an episode (k = 1, 2, ...) the env gets
+    ``mean(a_{max(1, k-window+1)} .. a_k)``: the first action passes unchanged. With
+    ``initial_value`` (a number, or one value per action dimension, in the env's action units) the
+    window starts full of it, as the original's ``initial_value`` ("initial values to fill the
+    window with") describes: until ``window`` actions have been given, the env gets
+    ``(a_1 + ... + a_k + (window - k) * initial_value) / window``. The history is cleared at every
+    reset. (The original's wrapper, ``MovingAverageActionEnvWrapper(env, widow_size, initial_value)``,
+    passed raw actions until its window was full, so its initial value never reached the env, and
+    it kept its window across episodes.)
     """
 
-    def __init__(self, env: gym.Env, window: int = 8) -> None:
+    def __init__(self, env: gym.Env, window: int = 8, initial_value: float | np.ndarray | None = None) -> None:
         if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
             raise ValueError(f"window must be a positive integer, got {window!r}")
-        RecordConstructorArgs.__init__(self, window=int(window))
+        shape = env.action_space.shape
+        initial = None
+        if initial_value is not None:
+            try:
+                initial = np.broadcast_to(np.asarray(initial_value, dtype=np.float64), shape).copy()
+            except (TypeError, ValueError):
+                raise ValueError(f"initial_value must be a number or {shape} numbers, got {initial_value!r}") from None
+            if not np.all(np.isfinite(initial)):
+                raise ValueError(f"initial_value must be finite, got {initial_value!r}")
+        recorded = None
+        if initial is not None:
+            recorded = float(initial[0]) if np.all(initial == initial[0]) else initial.tolist()
+        RecordConstructorArgs.__init__(self, window=int(window), initial_value=recorded)
         gym.ActionWrapper.__init__(self, env)
         self.window = int(window)
+        self.initial_value = initial
+        """The value the window starts full of (action units, one per dimension), or None."""
         self._history: deque[np.ndarray] = deque(maxlen=self.window)
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
@@ -97,10 +117,15 @@ class MovingAverageActionWrapper(gym.ActionWrapper, RecordConstructorArgs):
         return self.env.reset(seed=seed, options=options)
 
     def action(self, action: Any) -> np.ndarray:
-        """Record ``action`` and return the mean of the recorded ones (float32)."""
+        """Record ``action`` and return the mean of the window (float32)."""
         value = np.asarray(action, dtype=np.float64)
         shape = self.env.action_space.shape
         if value.shape != shape or not np.all(np.isfinite(value)):
             raise ValueError(f"action must be finite numbers of shape {shape}, got {action!r}")
         self._history.append(value)
-        return np.mean(self._history, axis=0).astype(self.env.action_space.dtype)
+        if self.initial_value is None:
+            mean = np.mean(self._history, axis=0)
+        else:
+            missing = self.window - len(self._history)
+            mean = (np.sum(self._history, axis=0) + missing * self.initial_value) / self.window
+        return mean.astype(self.env.action_space.dtype)

@@ -27,22 +27,11 @@ from gymnasium.utils import RecordConstructorArgs
 from causalworld.actions import JOINT_POSITIONS, JOINT_TORQUES
 from causalworld.observations import robot_fields
 from causalworld.sim import geometry as g
+from causalworld.spatial import quaternion_multiply
 
 MOVES = 7
 _AXIS_OF_CHOICE = {1: (2, 1.0), 2: (2, -1.0), 3: (0, 1.0), 4: (0, -1.0), 5: (1, 1.0), 6: (1, -1.0)}
 _ROTATION_OF_CHOICE = {1: (2, 1.0), 2: (2, -1.0), 3: (1, 1.0), 4: (1, -1.0), 5: (0, 1.0), 6: (0, -1.0)}
-
-
-def _quaternion_multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Hamilton product a * b of quaternions (x, y, z, w)."""
-    ax, ay, az, aw = a
-    bx, by, bz, bw = b
-    return np.array([
-        aw * bx + ax * bw + ay * bz - az * by,
-        aw * by - ax * bz + ay * bw + az * bx,
-        aw * bz + ax * by - ay * bx + az * bw,
-        aw * bw - ax * bx - ay * by - az * bz,
-    ])
 
 
 class ObjectSelectorWrapper(gym.Wrapper, RecordConstructorArgs):
@@ -126,7 +115,7 @@ class ObjectSelectorWrapper(gym.Wrapper, RecordConstructorArgs):
             half = sign * self.rotation_step / 2
             turn = np.zeros(4)
             turn[axis], turn[3] = math.sin(half), math.cos(half)
-            quaternion = _quaternion_multiply(turn, variables[f"{name}.orientation"].read())
+            quaternion = np.array(quaternion_multiply(turn, variables[f"{name}.orientation"].read()))
             change["orientation"] = quaternion / np.linalg.norm(quaternion)
         return {name: change} if change else {}
 

@@ -49,12 +49,16 @@ class ProtocolWrapper(gym.Wrapper, gym.utils.RecordConstructorArgs):
         self.protocol = protocol
         self.max_attempts = max_attempts
         self._rng: np.random.Generator | None = None
+        self._counts: dict[str, Any] = {"drawn": 0, "refused": 0}
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         """Reset, then apply the protocol's intervention; returns (obs, info) of the changed scene.
 
         ``info["protocol"]`` holds ``name``, ``applied``, ``attempts``, ``intervention`` (the
-        applied values by dotted name, or {} ) and ``reasons`` (why the last refused draw failed).
+        applied values by dotted name, or {} ), ``reasons`` (why the last refused draw failed), and
+        the tracker-style counts ``drawn`` (interventions drawn and tried, pose redraws included),
+        ``refused`` (those the env refused: infeasible, out of bounds or malformed) and ``redrawn``
+        (refused draws that were followed by another draw; the others ended the episode's tries).
         """
         base = self.env.unwrapped
         base.set_intervention_space(self.protocol.space)
@@ -64,7 +68,8 @@ class ProtocolWrapper(gym.Wrapper, gym.utils.RecordConstructorArgs):
             self._rng = np.random.default_rng(base.np_random.integers(2**63))
         obs, info = self.env.reset(seed=seed, options=options)
         report: dict[str, Any] = {"name": self.protocol.name, "applied": True, "attempts": 0,
-                                  "intervention": {}, "reasons": []}
+                                  "intervention": {}, "reasons": [], "drawn": 0, "refused": 0, "redrawn": 0}
+        self._counts = report
         if not (self.protocol.variables or self.protocol.fully_random):
             return obs, {**info, "protocol": report}
         for attempt in range(1, self.max_attempts + 1):
@@ -72,10 +77,12 @@ class ProtocolWrapper(gym.Wrapper, gym.utils.RecordConstructorArgs):
             changed, reasons, new_obs = self._apply(base)
             if not reasons:
                 report.update(intervention=changed, reasons=[])
+                report["redrawn"] = report["refused"]
                 return (obs if new_obs is None else new_obs), {**info, "protocol": report}
             report["reasons"] = reasons
             obs, info = self.env.reset()
         report["applied"] = False
+        report["redrawn"] = report["refused"] - 1
         return obs, {**info, "protocol": report}
 
     def _apply(self, base) -> tuple[dict[str, Any], list[str], np.ndarray | None]:
@@ -92,7 +99,7 @@ class ProtocolWrapper(gym.Wrapper, gym.utils.RecordConstructorArgs):
             variables = selected_variables(self.protocol, base.variables, self._rng, stage)
             rest = {v.name: draw_value(v, self._rng, self.protocol) for v in variables if not is_pose(v)}
             if rest:
-                reasons, observation = _intervene(base, rest, observation)
+                reasons, observation = self._tried(*_intervene(base, rest, observation))
                 if reasons:
                     return changed, reasons, observation
                 changed.update(rest)
@@ -102,13 +109,19 @@ class ProtocolWrapper(gym.Wrapper, gym.utils.RecordConstructorArgs):
             for pose in poses.values():
                 for _ in range(self.max_attempts):
                     values = {v.name: draw_value(v, self._rng, self.protocol) for v in pose}
-                    reasons, observation = _intervene(base, values, observation)
+                    reasons, observation = self._tried(*_intervene(base, values, observation))
                     if not reasons or reasons[0].startswith(MALFORMED):
                         break
                 if reasons:
                     return changed, reasons, observation
                 changed.update(values)
         return changed, [], observation
+
+    def _tried(self, reasons: list[str], observation: np.ndarray | None) -> tuple[list[str], np.ndarray | None]:
+        """Count one drawn intervention (and whether it was refused); passes its outcome through."""
+        self._counts["drawn"] += 1
+        self._counts["refused"] += bool(reasons)
+        return reasons, observation
 
 
 MALFORMED = "malformed: "
