@@ -15,10 +15,10 @@ What must be restored, and why a plain ``pybullet.restoreState`` is not enough
   whose blocks are multibodies.
 * Bullet matches saved manifolds and rigid bodies to live ones by broadphase id, which a body
   removed and created again (a size or task-level intervention rebuilds bodies) does not keep.
-* It matches manifolds by the pair of bodies only, so when a body touches two of the round wall's
-  36 boxes (one compound shape, one manifold per box), both manifolds get the saved data of one of
-  them. Such a restore is still the same wherever it runs; it just is not the contact state the
-  live world had.
+* It matches manifolds by the pair of bodies only, so a compound shape (several manifolds with one
+  body) gets the saved data of one of its children in all of them. Every link and every box of the
+  round wall is therefore one collision shape on its own (``docs/physics.md``; the wall used to be
+  one body of 36 boxes).
 
 So a restore always starts from a cleared world: every body is created again, at its snapshot
 pose, with the snapshot's properties (as ``reset`` does), and Bullet's saved state is then loaded
