@@ -49,13 +49,18 @@ def starts(task: str, grid: int, spacing: float) -> list[dict]:
             if (dx, dy) != (0.0, 0.0)]
 
 
-def run(package: str, python: str, job: dict) -> list[float]:
+def run_trace(package: str, python: str, job: dict) -> list[dict]:
+    """``trace_worker.py``'s episodes for ``job`` in a fresh process of ``python``."""
     with tempfile.TemporaryDirectory() as folder:
         job_path, out_path = Path(folder) / "job.json", Path(folder) / "out.json"
         job_path.write_text(json.dumps({**job, "package": package}))
         subprocess.run([python, str(HERE / "trace_worker.py"), str(job_path), str(out_path)], check=True,
                        cwd=HERE, stderr=subprocess.DEVNULL)
-        return [episode["fractional_success"][-1] for episode in json.loads(out_path.read_text())["episodes"]]
+        return json.loads(out_path.read_text())["episodes"]
+
+
+def run(package: str, python: str, job: dict) -> list[float]:
+    return [episode["fractional_success"][-1] for episode in run_trace(package, python, job)]
 
 
 def main() -> None:
