@@ -47,17 +47,21 @@ class Stage:
         collision = pybullet.createCollisionShape(pybullet.GEOM_BOX, halfExtents=segments[0][2], physicsClientId=client)
         visual = pybullet.createVisualShape(pybullet.GEOM_BOX, halfExtents=segments[0][2],
                                             rgbaColor=(*g.STAGE_COLOR, 1.0), physicsClientId=client)
-        self.walls = [
-            pybullet.createMultiBody(baseMass=0.0, baseCollisionShapeIndex=collision, baseVisualShapeIndex=visual,
-                                     basePosition=centre, useMaximalCoordinates=True,
-                                     baseOrientation=(0.0, 0.0, math.sin(yaw / 2),
-                                                                           math.cos(yaw / 2)),
-                                     physicsClientId=client)
-            for centre, yaw, _ in segments
-        ]
+        # One batch call creates all the boxes (one body each, same ids, same order), then each is turned
+        # to its yaw: the same bodies as 36 separate calls give, bit for bit, at a tenth of the cost
+        # (PyBullet serializes and parses every body it creates one by one).
+        self.walls = list(pybullet.createMultiBody(
+            baseMass=0.0, baseCollisionShapeIndex=collision, baseVisualShapeIndex=visual,
+            batchPositions=[centre for centre, _, _ in segments], useMaximalCoordinates=True,
+            physicsClientId=client))
         """The wall's boxes, one body each. (On one body they would form a compound shape, which keeps
         several contact caches per touching body; PyBullet's ``restoreState`` cannot tell those apart, so a
         snapshot with a block against the wall would not restore bit-exactly.)"""
+        for wall, (centre, yaw, _) in zip(self.walls, segments, strict=True):
+            pybullet.resetBasePositionAndOrientation(wall, centre, (0.0, 0.0, math.sin(yaw / 2), math.cos(yaw / 2)),
+                                                     physicsClientId=client)
+            # Static bodies never move: asleep, Bullet skips refreshing their bounding boxes every step.
+            pybullet.changeDynamics(wall, -1, activationState=pybullet.ACTIVATION_STATE_SLEEP, physicsClientId=client)
 
     def recreate(self) -> None:
         """Load the arena and every task object again into a cleared world, with their current properties."""
