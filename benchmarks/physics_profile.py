@@ -3,8 +3,8 @@
 For every env ID (``--tasks``), each in a fresh process, stepping ``--steps`` uniform random actions
 (joint positions, skip frame 10, seed ``--seed``) from ``reset(seed=0)``:
 
-* ``timing``: wall-clock µs per env step, per physics substep inside ``stepSimulation``, and per env
-  step outside it (our PD loop, observation, reward, wrappers);
+* ``timing``: wall-clock (and CPU) µs per env step, per physics substep inside ``stepSimulation``, and
+  per env step outside it (our PD loop, observation, reward, wrappers);
 * ``contacts``: per substep, the contact points ``getContactPoints`` reports and the pairs they belong
   to, by kind (robot-robot, robot-block, robot-table, robot-wall, block-table, block-block,
   block-wall); and the broadphase candidates, estimated as pairs of collision objects whose
@@ -21,7 +21,7 @@ For every env ID (``--tasks``), each in a fresh process, stepping ``--steps`` un
 and joint-limit constraint solver (setup and iterations); ``multibody_dynamics`` the robot's articulated-body
 dynamics.) Then, on ``--toggle-tasks`` (default pushing and towers), each candidate setting alone
 (``TOGGLES``), applied after the reset and kept for the ``--steps`` actions; rounds alternate the
-toggles (``--rounds``, median). For each: µs per substep and whether the observations stay
+toggles (``--rounds``, median). For each: CPU µs per substep (``time.thread_time``) and whether the observations stay
 bit-identical to the unmodified env (if not: from which env step, and the largest difference; random
 play is chaotic, so any difference in rounding grows to the size of the motion within a few steps).
 
@@ -101,12 +101,13 @@ def drive_timing(env_id: str, actions: str) -> dict:
     env = _make(env_id)
     action_array = harness.read_actions(actions)
     original = pybullet.stepSimulation
-    inside = [0.0, 0]
+    inside = [0.0, 0, 0.0]
 
     def timed_step(**kwargs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         original(**kwargs)
         inside[0] += time.perf_counter() - start
+        inside[2] += time.thread_time() - start_cpu
         inside[1] += 1
 
     pybullet.stepSimulation = timed_step
@@ -118,6 +119,8 @@ def drive_timing(env_id: str, actions: str) -> dict:
     steps = len(action_array)
     return {"env_step_us": 1e6 * wall / steps, "env_step_cpu_us": 1e6 * cpu / steps,
             "substeps_per_env_step": inside[1] / steps, "substep_us_inside_stepSimulation": 1e6 * inside[0] / inside[1],
+            "substep_cpu_us_inside_stepSimulation": 1e6 * inside[2] / inside[1],
+            "outside_stepSimulation_per_env_step_cpu_us": 1e6 * (cpu - inside[2]) / steps,
             "inside_stepSimulation_per_env_step_us": 1e6 * inside[0] / steps,
             "outside_stepSimulation_per_env_step_us": 1e6 * (wall - inside[0]) / steps,
             "share_inside_stepSimulation": inside[0] / wall}
@@ -288,10 +291,10 @@ def drive_toggles(env_id: str, actions: str, toggles: list[str], rounds: int) ->
     original = pybullet.stepSimulation
     inside = [0.0]
 
-    def timed_step(**kwargs):
-        start = time.perf_counter()
+    def timed_step(**kwargs):  # CPU time of this thread: less disturbed by other processes than wall-clock time
+        start = time.thread_time()
         original(**kwargs)
-        inside[0] += time.perf_counter() - start
+        inside[0] += time.thread_time() - start
 
     times: dict[str, list[float]] = {t: [] for t in toggles}
     observations: dict[str, list] = {}
@@ -310,7 +313,7 @@ def drive_toggles(env_id: str, actions: str, toggles: list[str], rounds: int) ->
     result = {}
     for toggle in toggles:
         trace = np.array(observations[toggle])
-        result[toggle] = {"substep_us": statistics.median(times[toggle]), "substep_us_rounds": times[toggle],
+        result[toggle] = {"substep_cpu_us": statistics.median(times[toggle]), "substep_cpu_us_rounds": times[toggle],
                           "bit_identical_observations": bool(np.array_equal(trace, base)),
                           "max_observation_difference": float(np.abs(trace - base).max()),
                           "first_differing_env_step": first_difference(trace, base)}
@@ -371,19 +374,20 @@ def main() -> None:
 
 def print_task(env_id: str, entry: dict) -> None:
     t, c, b = entry["timing"], entry["contacts"], entry["bullet"].get("share_of_substep", {})
-    print(f"{env_id}: env step {t['env_step_us']:.0f} µs, substep {t['substep_us_inside_stepSimulation']:.1f} µs "
+    substep = t["substep_cpu_us_inside_stepSimulation"]
+    print(f"{env_id}: env step {t['env_step_us']:.0f} µs, substep {substep:.1f} CPU µs "
           f"inside stepSimulation ({100 * t['share_inside_stepSimulation']:.0f} % of the step), "
-          f"{t['outside_stepSimulation_per_env_step_us']:.0f} µs per step outside; "
+          f"{t['outside_stepSimulation_per_env_step_cpu_us']:.0f} CPU µs per step outside; "
           f"{c['contact_points_per_substep']:.1f} contact points in {c['contact_pairs_per_substep']:.1f} pairs, "
           f"{c['broadphase_candidates_per_substep']:.1f} overlapping-box pairs per substep; Bullet: "
           + ", ".join(f"{k} {100 * v:.0f} %" for k, v in b.items() if "." not in k), flush=True)
 
 
 def print_toggles(env_id: str, result: dict) -> None:
-    base = result["baseline"]["substep_us"]
-    print(f"{env_id} toggles (µs per substep, change vs baseline, bit-identical observations):")
+    base = result["baseline"]["substep_cpu_us"]
+    print(f"{env_id} toggles (CPU µs per substep, change vs baseline, bit-identical observations):")
     for toggle, r in result.items():
-        print(f"  {toggle:<36}{r['substep_us']:7.1f} {100 * (r['substep_us'] / base - 1):+6.1f} %  "
+        print(f"  {toggle:<36}{r['substep_cpu_us']:7.1f} {100 * (r['substep_cpu_us'] / base - 1):+6.1f} %  "
               + ("identical" if r["bit_identical_observations"] else
                f"differ from step {r['first_differing_env_step']}, by up to {r['max_observation_difference']:.3g}"),
               flush=True)

@@ -255,6 +255,8 @@ class Silhouette:
             baseOrientation=self.orientation,
             physicsClientId=client,
         )
+        # Drawn only: asleep, Bullet skips it in every substep (it has no collision shape and never moves).
+        pybullet.changeDynamics(self.body, -1, activationState=pybullet.ACTIVATION_STATE_SLEEP, physicsClientId=client)
 
     def remove(self) -> None:
         """Delete the PyBullet body."""

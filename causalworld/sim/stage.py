@@ -43,6 +43,7 @@ class Stage:
     def _load(self) -> None:
         client = self.client
         self.floor = pybullet.loadURDF(asset_path("table.urdf"), useFixedBase=True, physicsClientId=client)
+        pybullet.changeDynamics(self.floor, -1, activationState=pybullet.ACTIVATION_STATE_SLEEP, physicsClientId=client)
         segments = g.wall_segments()
         collision = pybullet.createCollisionShape(pybullet.GEOM_BOX, halfExtents=segments[0][2], physicsClientId=client)
         visual = pybullet.createVisualShape(pybullet.GEOM_BOX, halfExtents=segments[0][2],
