@@ -21,8 +21,11 @@ For every env ID (``--tasks``), each in a fresh process, stepping ``--steps`` un
 and joint-limit constraint solver (setup and iterations); ``multibody_dynamics`` the robot's articulated-body
 dynamics.) Then, on ``--toggle-tasks`` (default pushing and towers), each candidate setting alone
 (``TOGGLES``), applied after the reset and kept for the ``--steps`` actions; rounds alternate the
-toggles (``--rounds``, median). For each: CPU µs per substep (``time.thread_time``) and whether the observations stay
-bit-identical to the unmodified env (if not: from which env step, and the largest difference; random
+toggles (``--rounds``, median), each round with its own random actions (seeds ``--seed``,
+``--seed`` + 1, ...): a setting that changes the dynamics changes the motion, and with it how many
+contacts there are, so one action sequence alone would compare two different motions. For each:
+CPU µs per substep (``time.thread_time``) and whether the observations stay bit-identical to the
+unmodified env in the first round (if not: from which env step, and the largest difference; random
 play is chaotic, so any difference in rounding grows to the size of the motion within a few steps).
 
 Usage: python benchmarks/physics_profile.py [--steps 150] [--rounds 3] [--tasks ...] [--toggle-tasks ...]
@@ -283,11 +286,10 @@ def _apply_toggle(env, toggle: str) -> None:
         raise ValueError(f"unknown toggle {toggle!r}")
 
 
-def drive_toggles(env_id: str, actions: str, toggles: list[str], rounds: int) -> dict:
+def drive_toggles(env_id: str, actions: list[str], toggles: list[str]) -> dict:
     import numpy as np
     import pybullet
 
-    action_array = harness.read_actions(actions)
     original = pybullet.stepSimulation
     inside = [0.0]
 
@@ -298,7 +300,8 @@ def drive_toggles(env_id: str, actions: str, toggles: list[str], rounds: int) ->
 
     times: dict[str, list[float]] = {t: [] for t in toggles}
     observations: dict[str, list] = {}
-    for _ in range(rounds):
+    for round_actions in actions:
+        action_array = harness.read_actions(round_actions)
         for toggle in toggles:
             env = _make(env_id)
             _apply_toggle(env, toggle)
@@ -332,8 +335,8 @@ def first_difference(trace, base) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=150, help="env steps per run (10 substeps each)")
-    parser.add_argument("--profile-steps", type=int, default=30, help="env steps under Bullet's profiler")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of the toggles (median)")
+    parser.add_argument("--profile-steps", type=int, default=50, help="env steps under Bullet's profiler")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of the toggles (median)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random actions")
     parser.add_argument("--tasks", nargs="+", default=TASKS)
     parser.add_argument("--toggle-tasks", nargs="*", default=["CausalWorld-Pushing", "CausalWorld-Towers"])
@@ -352,6 +355,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         actions = str(harness.write_actions(max(args.steps, args.profile_steps + 10), args.seed, Path(folder)))
         short = str(harness.write_actions(args.steps, args.seed, Path(folder)))
+        per_round = [str(harness.write_actions(args.steps, args.seed + r, Path(folder))) for r in range(args.rounds)]
         for env_id in args.tasks:
             entry = {
                 "timing": harness.run_driver(python, script, "ours", {"mode": "timing", "env_id": env_id,
@@ -366,8 +370,8 @@ def main() -> None:
             print_task(env_id, entry)
         for env_id in args.toggle_tasks:
             record["toggles"][env_id] = harness.run_driver(
-                python, script, "ours", {"mode": "toggles", "env_id": env_id, "actions": short,
-                                         "toggles": toggles, "rounds": args.rounds})
+                python, script, "ours", {"mode": "toggles", "env_id": env_id, "actions": per_round,
+                                         "toggles": toggles})
             print_toggles(env_id, record["toggles"][env_id])
     print(f"raw output: {harness.finish_record(record, args.json)}")
 

@@ -20,8 +20,10 @@ from causalworld.sim.objects import Block, Silhouette
 class Stage:
     """Table (``floor``) and wall (``stage``) of the arena, plus the task's objects."""
 
-    def __init__(self, client: int) -> None:
+    def __init__(self, client: int, draws_silhouettes: bool = True) -> None:
         self.client = client
+        self.draws_silhouettes = draws_silhouettes
+        """Whether goal silhouettes get their visual shapes (an env that never renders passes False)."""
         self._load()
         self.floor_color = g.FLOOR_COLOR
         self.stage_color = g.STAGE_COLOR
@@ -114,7 +116,7 @@ class Stage:
     def add_silhouette(self, name: str, **properties) -> Silhouette:
         """Create a goal silhouette (see :class:`Silhouette`) and register it by name."""
         self._check_new_name(name)
-        silhouette = Silhouette(self.client, name, on_change=self.touch, **properties)
+        silhouette = Silhouette(self.client, name, on_change=self.touch, drawn=self.draws_silhouettes, **properties)
         self.silhouettes[name] = silhouette
         self.objects[name] = silhouette
         return silhouette
