@@ -13,8 +13,10 @@ For every env ID (``--tasks``), each in a fresh process, stepping ``--steps`` un
   self-collision rule excludes anyway, counted apart);
 * ``bullet``: Bullet's own profile of ``--profile-steps`` env steps (``STATE_LOGGING_PROFILE_TIMINGS``):
   the share of a substep in collision detection (bounding-box update, broadphase, narrowphase), in
-  the constraint solver (contact setup, iterations) and in the multibody integration. Profiling
-  slows Bullet, so only the shares are meaningful.
+  the constraint solver (contact setup, iterations) and in the multibody integration, each the median
+  over the profiled substeps of its part of the substep (Bullet's timers are wall-clock: the median
+  leaves out substeps during which the process lost the CPU). Profiling slows Bullet, so only the
+  shares are meaningful.
 
 (Bullet's sections: ``collision_detection`` holds the bounding-box update, the broadphase and the narrowphase
 (which includes sorting the pairs, as ``deterministicOverlappingPairs`` asks); ``solver`` is the contact
@@ -35,6 +37,7 @@ Raw output: benchmarks/results/physics_profile.json (``--json`` to change).
 from __future__ import annotations
 
 import argparse
+import bisect
 import collections
 import json
 import re
@@ -219,19 +222,30 @@ def drive_bullet(env_id: str, actions: str, profile_steps: int) -> dict:
         events = []
         for path in Path(folder).glob("timings*"):
             events += json.loads(path.read_text())["traceEvents"]
-    totals: collections.Counter = collections.Counter()
+    intervals: dict[str, list[tuple[float, float]]] = collections.defaultdict(list)
     began: dict[str, float] = {}
     for event in events:  # each timer's name ends in a serial number: match begin and end by it
         if event["ph"] == "B":
             began[event["name"]] = event["ts"]
         elif event["ph"] == "E" and event["name"] in began:
-            totals[re.sub(r"\d+$", "", event["name"])] += event["ts"] - began.pop(event["name"])
-    whole = totals["internalSingleStepSimulation"]
-    if not whole:
+            intervals[re.sub(r"\d+$", "", event["name"])].append((began.pop(event["name"]), event["ts"]))
+    substeps = sorted(intervals["internalSingleStepSimulation"])
+    if not substeps:
         return {"error": "no Bullet timings recorded"}
-    shares = {key: totals[timer] / whole for key, timer in BULLET_SECTIONS.items()}
-    shares["other"] = 1.0 - sum(v for k, v in shares.items() if "." not in k)
-    return {"share_of_substep": shares}
+    starts = [start for start, _ in substeps]
+    per_substep = {key: [0.0] * len(substeps) for key in BULLET_SECTIONS}
+    for key, timer in BULLET_SECTIONS.items():
+        for start, end in intervals[timer]:
+            index = bisect.bisect_right(starts, start) - 1
+            if index >= 0 and start <= substeps[index][1]:
+                per_substep[key][index] += end - start
+    # The timers are wall-clock: a substep during which the process lost the CPU is an outlier. Each
+    # share is the median over substeps of that section's part of the substep.
+    shares = {key: statistics.median(v / max(end - start, 1e-9) for v, (start, end) in zip(values, substeps))
+              for key, values in per_substep.items()}
+    shares["other"] = max(0.0, 1.0 - sum(v for k, v in shares.items() if "." not in k))
+    return {"share_of_substep": shares, "median_substep_us_under_profiler": statistics.median(
+        end - start for start, end in substeps)}
 
 
 def _apply_toggle(env, toggle: str) -> None:

@@ -73,8 +73,8 @@ def render_throughput(record: dict) -> list[str]:
     lines += ["", "| env | " + " | ".join(f"{p}, median reset (ms) | {p}, build (s)" for p in packages) + " |",
               "|---|" + "---|---|" * len(packages)]
     for env_id, summary in record["tasks"].items():
-        cells = [f"{summary[p]['median_reset_ms']:.1f} | {summary[p]['build_seconds']:.2f}" if p in summary else "- | -"
-                 for p in packages]
+        cells = [f"{summary[p]['median_reset_ms']:.1f}{_reset_cpu(summary[p])} | {summary[p]['build_seconds']:.2f}"
+                 if p in summary else "- | -" for p in packages]
         lines.append(f"| {env_id} | " + " | ".join(cells) + " |")
     settings = record["settings"]
     lines += ["", f"Settings: {settings['steps']} measured steps per task after {settings['warmup_steps']} warm-up "
@@ -82,8 +82,18 @@ def render_throughput(record: dict) -> list[str]:
                   f"{'the same ' if both else ''}uniform random actions (seed {settings['seed']}), "
                   f"{settings['rounds']} fresh process(es) per package and task; "
                   f"resets when an episode ends are included in the step rates; reset and build times are "
-                  "wall-clock."]
+                  "wall-clock" + (" (reset also in CPU ms of the driver process)" if _has_reset_cpu(record) else "")
+                  + "."]
     return lines
+
+
+def _has_reset_cpu(record: dict) -> bool:
+    return any("median_reset_cpu_ms" in s.get("ours", {}) for s in record["tasks"].values())
+
+
+def _reset_cpu(figures: dict) -> str:
+    cpu = figures.get("median_reset_cpu_ms")
+    return "" if cpu is None else f" ({cpu:.1f} CPU)"
 
 
 def render_interventions(record: dict) -> list[str]:
