@@ -1,5 +1,6 @@
-"""The arena built the fast way (walls created in one batch call, static bodies asleep) is the arena
-built one body at a time: same body ids, poses and bounding boxes, bit for bit, and the same motion."""
+"""The scene built the fast way is the scene built the plain way: walls created in one batch call equal
+walls built one body at a time (ids, poses, bounding boxes, bit for bit), sleeping static bodies collide
+as awake ones, and the robot loaded without visual shapes (envs that never render) is the same body."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pybullet
 
 from causalworld.sim import geometry as g
 from causalworld.sim.assets import asset_path
+from causalworld.sim.robot import TriFinger
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import World
 
@@ -69,3 +71,28 @@ def test_a_block_dropped_on_the_sleeping_table_and_against_the_wall_moves_as_on_
     final = asleep_trace[-1]
     assert math.hypot(final[0], final[1]) < g.WALL_INNER_RADIUS  # kept inside by the wall
     assert abs(final[2] - 0.0325) < 2e-3  # resting on the table top
+
+
+def _robot_facts(robot: TriFinger) -> list:
+    client, body = robot.client, robot.body
+    facts = []
+    for link in range(-1, pybullet.getNumJoints(body, physicsClientId=client)):
+        facts.append(pybullet.getDynamicsInfo(body, link, physicsClientId=client))
+        if link >= 0:
+            facts.append(pybullet.getJointInfo(body, link, physicsClientId=client))
+            facts.append(pybullet.getLinkState(body, link, computeForwardKinematics=True, physicsClientId=client))
+            if link not in robot.link_indices.values() or pybullet.getAABB(body, link, physicsClientId=client):
+                facts.append(pybullet.getAABB(body, link, physicsClientId=client))
+    return facts
+
+
+def test_the_undrawn_robot_has_the_drawn_robots_links_joints_inertias_and_collision_boxes():
+    drawn_world, undrawn_world = World(), World()
+    try:
+        drawn, undrawn = TriFinger(drawn_world.client), TriFinger(undrawn_world.client, drawn=False)
+        assert _robot_facts(drawn) == _robot_facts(undrawn)
+        undrawn.set_link_color("60", 2, (0.1, 0.2, 0.3))  # recorded, nothing to draw
+        assert undrawn.link_colors[("60", 2)] == (0.1, 0.2, 0.3)
+    finally:
+        drawn_world.close()
+        undrawn_world.close()
