@@ -7,6 +7,7 @@ capsules), which Bullet handles much faster than meshes.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from causalworld.sim import geometry as g
@@ -137,8 +138,18 @@ def trifinger_urdf() -> str:
     return text + "</robot>\n"
 
 
+def trifinger_undrawn_urdf() -> str:
+    """The robot without its visual shapes, for envs that never render.
+
+    The same links, joints, inertias and collision shapes, loaded faster (PyBullet turns each visual
+    shape into a mesh, even headless).
+    """
+    return re.sub(r"    <visual>\n.*?    </visual>\n", "", trifinger_urdf(), flags=re.DOTALL)
+
+
 DESCRIPTIONS = {
     "trifinger_edu.urdf": trifinger_urdf,
+    "trifinger_edu_undrawn.urdf": trifinger_undrawn_urdf,
 }
 
 

@@ -36,8 +36,11 @@ LINK_PARTS = ("base", "upper", "middle", "lower")
 class TriFinger:
     """The robot body: loads our URDF, exposes joint state, applies torques and link properties."""
 
-    def __init__(self, client: int) -> None:
+    def __init__(self, client: int, drawn: bool = True) -> None:
         self.client = client
+        self.drawn = drawn
+        """Whether the body carries its visual shapes. An env that never renders loads the description
+        without them (same links, joints, inertias and collision shapes; a faster load at every reset)."""
         self._load()
         names = {}
         for index in range(pybullet.getNumJoints(self.body, physicsClientId=client)):
@@ -69,9 +72,8 @@ class TriFinger:
             | pybullet.URDF_USE_SELF_COLLISION
             | pybullet.URDF_USE_SELF_COLLISION_EXCLUDE_ALL_PARENTS
         )
-        self.body = pybullet.loadURDF(
-            asset_path("trifinger_edu.urdf"), useFixedBase=True, flags=flags, physicsClientId=self.client
-        )
+        name = "trifinger_edu.urdf" if self.drawn else "trifinger_edu_undrawn.urdf"
+        self.body = pybullet.loadURDF(asset_path(name), useFixedBase=True, flags=flags, physicsClientId=self.client)
 
     def _configure(self) -> None:
         client = self.client
@@ -195,6 +197,8 @@ class TriFinger:
     def set_link_color(self, finger: str, link: int, color: Sequence[float]) -> None:
         """Colour (RGB in [0, 1]) of link ``link`` (0 base ... 3 lower) of finger ``finger`` ("60", "120", "300")."""
         self.link_colors[(finger, link)] = tuple(float(c) for c in color)
+        if not self.drawn:
+            return
         pybullet.changeVisualShape(
             self.body, self.link_indices[(finger, link)], rgbaColor=(*color, 1.0), physicsClientId=self.client
         )
