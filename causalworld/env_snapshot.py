@@ -15,6 +15,11 @@ What must be restored, and why a plain ``pybullet.restoreState`` is not enough
   whose blocks are multibodies.
 * Bullet matches saved manifolds and rigid bodies to live ones by broadphase id, which a body
   removed and created again (a size or task-level intervention rebuilds bodies) does not keep.
+* It restores saved manifolds only into live ones, and a freshly built world has none. A box on a
+  box gets all its contact points again from one collision pass, but a block on the table (a convex
+  hull, as in the original) gets one new point per pass, so a restore that dropped the cached
+  points would change the next steps: :func:`load_physics` runs one collision pass first, which
+  creates the manifolds, and Bullet's saved points then replace theirs.
 * It matches manifolds by the pair of bodies only, so a compound shape (several manifolds with one
   body) gets the saved data of one of its children in all of them. Every link and every box of the
   round wall is therefore one collision shape on its own (``docs/physics.md``; the wall used to be
@@ -243,11 +248,15 @@ def save_physics(client: int) -> bytes:
 
 
 def load_physics(client: int, physics: bytes) -> None:
-    """Load bytes from :func:`save_physics` into a world with the same bodies (``restoreState``)."""
+    """Load bytes from :func:`save_physics` into a world with the same bodies (``restoreState``).
+
+    A collision pass first creates the contact manifolds that Bullet restores the saved points into.
+    """
     handle, path = tempfile.mkstemp(prefix="causalworld-", suffix=".bullet")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(physics)
+        pybullet.performCollisionDetection(physicsClientId=client)
         pybullet.restoreState(fileName=path, physicsClientId=client)
     finally:
         os.unlink(path)

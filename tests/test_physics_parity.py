@@ -189,3 +189,36 @@ def test_the_description_s_velocity_limit_does_not_act_under_torque_control():
         joints.append(env.robot.read_joints()[0])
     env.close()
     assert np.array_equal(np.array(joints), replay(sequence)[0][1:])
+
+
+RESTING = json.loads((Path(__file__).parent / "data" / "resting_contacts.json").read_text())
+
+
+def test_a_block_rests_on_the_table_as_in_the_original():
+    """The table is a convex hull like the original's table mesh: a resting block's contact with it grows
+    from one point to three, with the original's normal force (a box table gives four points at once).
+
+    Reference: ``benchmarks/resting_contacts.py`` (the original's counts, ``tests/data/resting_contacts.json``).
+    """
+    import pybullet
+
+    env = CausalWorldEnv("pushing", skip_frame=1, normalize_actions=False, max_episode_length=100_000)
+    env.reset(seed=0)
+    try:
+        for row in RESTING["original"]:
+            x, y, yaw = row["pose"]
+            orientation = [0.0, 0.0, math.sin(yaw / 2), math.cos(yaw / 2)]
+            assert env.set_starting_state({"tool_block": {"cartesian_position": [x, y, 0.0325],
+                                                          "orientation": orientation}}).success
+            env.reset(seed=0)
+            hold = np.asarray(env.robot.read_joints()[0])
+            block, client = env.stage.blocks["tool_block"].body, env.world.client
+            counts = []
+            for _ in range(RESTING["steps"]):
+                env.step(hold)
+                points = pybullet.getContactPoints(block, env.stage.floor, physicsClientId=client)
+                counts.append(len(points))
+            assert (counts[0], counts[-1]) == (row["points_after_1"], row["points_after_30"]), row
+            assert sum(p[9] for p in points) == pytest.approx(row["normal_force"], abs=1e-4)
+    finally:
+        env.close()

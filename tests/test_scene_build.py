@@ -10,7 +10,6 @@ import numpy as np
 import pybullet
 
 from causalworld.sim import geometry as g
-from causalworld.sim.assets import asset_path
 from causalworld.sim.robot import TriFinger
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import World
@@ -34,7 +33,9 @@ def test_batch_walls_equal_walls_created_one_by_one():
     fast, slow = pybullet.connect(pybullet.DIRECT), pybullet.connect(pybullet.DIRECT)
     try:
         stage = Stage(fast)
-        pybullet.loadURDF(asset_path("table.urdf"), useFixedBase=True, physicsClientId=slow)
+        table = pybullet.createCollisionShape(pybullet.GEOM_MESH, vertices=g.table_hull_vertices(),
+                                              physicsClientId=slow)
+        pybullet.createMultiBody(0.0, table, basePosition=(0.0, 0.0, g.TABLE_TOP_FRAME_Z), physicsClientId=slow)
         walls = _one_by_one_walls(slow)
         assert stage.walls == walls == list(range(1, 1 + g.WALL_SEGMENTS))
         assert _wall_facts(fast, stage.walls) == _wall_facts(slow, walls)

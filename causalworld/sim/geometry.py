@@ -101,6 +101,16 @@ the same principal axes. See ``docs/physics.md``."""
 # Arena.
 TABLE_SIZE = (0.71, 0.76, 0.01)
 """Table slab extents (m); its top is at ``FLOOR_HEIGHT``."""
+TABLE_CORNER_RADIUS = 0.01
+TABLE_CORNER_POINTS = 4
+"""The table collides as a convex hull, as the original's table mesh does: a slab of ``TABLE_SIZE``
+whose vertical corners are rounded with this radius (m), each arc drawn through this many points
+(every 30 degrees), the original mesh's outline. With the hull's 1 mm collision margin its top is at
+``FLOOR_HEIGHT``. Bullet meets a hull with one new contact point per step, so a block resting on it
+stands on three points as in the original (a box table gives its four corners at once); see
+``docs/physics.md`` and ``benchmarks/resting_contacts.py``."""
+TABLE_TOP_FRAME_Z = FLOOR_HEIGHT - COLLISION_MARGIN
+"""World z (m) of the table body's frame: the hull's top face, as the original placed its table mesh."""
 WALL_INNER_RADIUS = 0.2442
 """Distance from the arena centre to the inside of the round wall (m)."""
 WALL_THICKNESS = 0.01
@@ -108,6 +118,21 @@ WALL_THICKNESS = 0.01
 WALL_HEIGHT = 0.25
 WALL_SEGMENTS = 36
 """The round wall is a ring of this many flat boxes."""
+
+
+def table_hull_vertices() -> list[tuple[float, float, float]]:
+    """Vertices of the table's collision hull (m, in the table body's frame).
+
+    The frame's origin is at world z ``TABLE_TOP_FRAME_Z``; the rounded outline is at the top (z = 0)
+    and at the bottom (z = -thickness).
+    """
+    hx, hy = TABLE_SIZE[0] / 2 - TABLE_CORNER_RADIUS, TABLE_SIZE[1] / 2 - TABLE_CORNER_RADIUS
+    outline = []
+    for corner, (cx, cy) in enumerate(((hx, hy), (-hx, hy), (-hx, -hy), (hx, -hy))):
+        for k in range(TABLE_CORNER_POINTS):
+            angle = (corner + k / (TABLE_CORNER_POINTS - 1)) * math.pi / 2
+            outline.append((cx + TABLE_CORNER_RADIUS * math.cos(angle), cy + TABLE_CORNER_RADIUS * math.sin(angle)))
+    return [(x, y, z) for z in (-TABLE_SIZE[2], 0.0) for x, y in outline]
 
 
 def wall_segments() -> list[tuple[tuple[float, float, float], float, tuple[float, float, float]]]:

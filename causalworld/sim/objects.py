@@ -189,21 +189,40 @@ class Block:
 
 
 def reseat_friction_anchors(client: int, blocks: Sequence[Block]) -> None:
-    """Let the anchored contacts of ``blocks`` start afresh from the current poses and frictions.
+    """Let the contacts of the anchored ``blocks`` start afresh from the current poses and frictions.
 
-    An anchored contact that sticks keeps the anchor point and the friction coefficient it was made
-    with, so after a friction change or a teleport it would go on holding (or pulling back) as
-    before. This drops the anchors for one collision pass, which rebuilds those contacts from the
-    current state, and anchors them again. Nothing moves and no time passes.
+    A contact point keeps the friction coefficient it was made with while Bullet finds it again, and
+    an anchored contact that sticks also keeps its anchor point, so after a friction change or a
+    teleport it would go on holding (or pulling back) as before. On a box both would be rebuilt by
+    one collision pass without anchors, but the table is a convex hull, which Bullet meets with one
+    new point per pass: its other cached points would keep the old friction. So the anchored blocks
+    are lifted together out of reach of everything else for one collision pass (their contact points
+    with the table, the wall and the robot are dropped; those between them, boxes, are all found
+    again) and put back for another (the points are made anew, with the current frictions), then
+    anchored again. Nothing moves and
+    no time passes; poses and velocities are restored exactly.
     """
     anchored = [b for b in blocks if b.friction_anchor and b.body >= 0]
     if not anchored or not pybullet.getContactPoints(physicsClientId=client):
         return  # a freshly built world has no contacts yet
+    saved = []
     for block in anchored:
+        pose = pybullet.getBasePositionAndOrientation(block.body, physicsClientId=client)
+        saved.append((block, pose, pybullet.getBaseVelocity(block.body, physicsClientId=client)))
         pybullet.changeDynamics(block.body, -1, frictionAnchor=0, physicsClientId=client)
+        pybullet.resetBasePositionAndOrientation(block.body, (pose[0][0], pose[0][1], pose[0][2] + _OUT_OF_REACH),
+                                                 pose[1], physicsClientId=client)
+    pybullet.performCollisionDetection(physicsClientId=client)
+    for block, pose, velocity in saved:
+        pybullet.resetBasePositionAndOrientation(block.body, pose[0], pose[1], physicsClientId=client)
+        pybullet.resetBaseVelocity(block.body, velocity[0], velocity[1], physicsClientId=client)
     pybullet.performCollisionDetection(physicsClientId=client)
     for block in anchored:
         pybullet.changeDynamics(block.body, -1, frictionAnchor=1, physicsClientId=client)
+
+
+_OUT_OF_REACH = 100.0
+"""m: how far :func:`reseat_friction_anchors` lifts a block so that none of its contacts survives."""
 
 
 class Silhouette:

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import pybullet
 
 from causalworld.sim import geometry as g
-from causalworld.sim.assets import asset_path
 from causalworld.sim.objects import Block, Silhouette
 
 
@@ -44,7 +43,15 @@ class Stage:
 
     def _load(self) -> None:
         client = self.client
-        self.floor = pybullet.loadURDF(asset_path("table.urdf"), useFixedBase=True, physicsClientId=client)
+        # The table collides as a convex hull (like the original's mesh), not as a box: see g.TABLE_CORNER_RADIUS.
+        table = pybullet.createCollisionShape(pybullet.GEOM_MESH, vertices=g.table_hull_vertices(),
+                                              physicsClientId=client)
+        half = [s / 2 for s in g.TABLE_SIZE]
+        slab = pybullet.createVisualShape(pybullet.GEOM_BOX, halfExtents=half, rgbaColor=(*g.FLOOR_COLOR, 1.0),
+                                          visualFramePosition=(0.0, 0.0, g.COLLISION_MARGIN - half[2]),
+                                          physicsClientId=client)
+        self.floor = pybullet.createMultiBody(baseMass=0.0, baseCollisionShapeIndex=table, baseVisualShapeIndex=slab,
+                                              basePosition=(0.0, 0.0, g.TABLE_TOP_FRAME_Z), physicsClientId=client)
         pybullet.changeDynamics(self.floor, -1, activationState=pybullet.ACTIVATION_STATE_SLEEP, physicsClientId=client)
         segments = g.wall_segments()
         collision = pybullet.createCollisionShape(pybullet.GEOM_BOX, halfExtents=segments[0][2], physicsClientId=client)
