@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import causalworld
-from causalworld.actions import ActionError
 from causalworld.env import ENV_KWARGS
-from causalworld.interventions import InterventionError
+from causalworld.env.control import ActionError
 from causalworld.tasks import TASKS
 from causalworld.tasks.base import SHARED_DEFAULTS
+from causalworld.variables import InterventionError
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 SLOW_FUZZ = settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from causalworld.actions import END_EFFECTOR_POSITIONS, JOINT_POSITIONS
+from causalworld.env.control import END_EFFECTOR_POSITIONS, JOINT_POSITIONS
 from causalworld.sim import geometry as g
 from causalworld.sim.kinematics import inverse_kinematics
 from causalworld.spatial import quaternion_matrix, wrap_angle  # noqa: F401 - wrap_angle re-exported

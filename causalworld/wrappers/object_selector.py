@@ -24,8 +24,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium.utils import RecordConstructorArgs
 
-from causalworld.actions import JOINT_POSITIONS, JOINT_TORQUES
-from causalworld.observations import robot_fields
+from causalworld.env.control import JOINT_POSITIONS, JOINT_TORQUES
+from causalworld.env.observations import robot_fields
 from causalworld.sim import geometry as g
 from causalworld.spatial import quaternion_multiply
 

@@ -1,0 +1,12 @@
+"""Action modes: what an action means and how it reaches the robot (:mod:`~causalworld.env.control.modes`)."""
+
+from causalworld.env.control.modes import (
+    ACTION_BOUNDS,
+    END_EFFECTOR_POSITIONS,
+    JOINT_POSITIONS,
+    JOINT_TORQUES,
+    ActionError,
+    ActionMode,
+)
+
+__all__ = ["ACTION_BOUNDS", "END_EFFECTOR_POSITIONS", "JOINT_POSITIONS", "JOINT_TORQUES", "ActionError", "ActionMode"]
