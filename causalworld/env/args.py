@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.env.control import ACTION_BOUNDS
+from causalworld.env.control import CONTROLLERS
+from causalworld.sim.robots import DEFAULT_ROBOT, ROBOTS
 from causalworld.tasks import TASKS
 from causalworld.tasks.base import SHARED_DEFAULTS
 
@@ -69,13 +70,14 @@ def check_choice(name: str, value: Any, choices: Sequence[Any]) -> None:
         raise ValueError(f"{name} must be one of {list(choices)}, got {_short(value)}")
 
 
-def check_env_args(task: Any, action_mode: Any, flags: Mapping[str, Any]) -> None:
-    """Check the task name, the action mode and the bool arguments of the environment."""
+def check_env_args(task: Any, action_mode: Any, flags: Mapping[str, Any], robot: Any = DEFAULT_ROBOT) -> None:
+    """Check the task name, the action mode, the robot and the bool arguments of the environment."""
     if not isinstance(task, str) or task not in TASKS:
         close = difflib.get_close_matches(task, list(TASKS), n=2) if isinstance(task, str) else []
         hint = f"; did you mean {close}?" if close else ""
         raise ValueError(f"unknown task {_short(task)}{hint}; available tasks: {sorted(TASKS)}")
-    check_choice("action_mode", action_mode, sorted(ACTION_BOUNDS))
+    check_choice("action_mode", action_mode, sorted(CONTROLLERS))
+    check_choice("robot", robot, sorted(ROBOTS))
     for name, value in flags.items():
         check_flag(name, value)
 

@@ -11,7 +11,7 @@ import numpy as np
 from gymnasium.utils import EzPickle
 
 from causalworld.env.args import check_env_args, check_task_kwargs
-from causalworld.env.control import JOINT_POSITIONS, JOINT_TORQUES, ActionMode
+from causalworld.env.control import JOINT_POSITIONS, ActionMode
 from causalworld.env.extras import ExtraMethods
 from causalworld.env.health import guard_step
 from causalworld.env.intervention_methods import InterventionMethods
@@ -22,8 +22,8 @@ from causalworld.env.pixels import PixelObserver, parse_camera_indices
 from causalworld.env.snapshot_methods import SnapshotMethods
 from causalworld.env.world_files import save_world
 from causalworld.sim.cameras import RENDERER_CHOICES, SceneCamera, load_renderer
-from causalworld.sim.kinematics import inverse_kinematics
 from causalworld.sim.robot import TriFinger
+from causalworld.sim.robots import DEFAULT_ROBOT, get_robot
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import PHYSICS_TIMESTEP, World
 from causalworld.tasks import SceneState, make_task
@@ -34,7 +34,7 @@ from causalworld.variables.catalog import build_registry, rebuild_object_variabl
 ENV_KWARGS = (
     "observation_mode", "action_mode", "skip_frame", "normalize_actions", "normalize_observations",
     "max_episode_length", "render_mode", "scale_reward_by_dt", "camera_indices", "renderer", "extended_spaces",
-    "add_ground_truth_state_to_info", "expose_potential_partial_solution",
+    "add_ground_truth_state_to_info", "expose_potential_partial_solution", "robot",
 )
 
 
@@ -63,6 +63,9 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
             the random actor), the variables the original benchmark gave no space: gravity, robot
             height, object friction and velocities, ... (``docs/variables.md``). Default False: the
             spaces are exactly the original's.
+        robot: "trifinger_edu" (the original's robot, default) or "trifinger_pro"; the robots are
+            data (:mod:`causalworld.sim.robots`): their joint bounds, gains and torque limit set the
+            action and observation spaces, their poses the tasks' starting joint positions.
         **task_kwargs: the task's own arguments (see the task module).
 
     Episodes never terminate; they are truncated after ``max_episode_length`` steps.
@@ -94,13 +97,14 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
         extended_spaces: bool = False,
         add_ground_truth_state_to_info: bool = False,
         expose_potential_partial_solution: bool = False,
+        robot: str = DEFAULT_ROBOT,
         **task_kwargs: Any,
     ) -> None:
         EzPickle.__init__(
             self, task, observation_mode, action_mode, skip_frame, normalize_actions, normalize_observations,
             max_episode_length, render_mode, scale_reward_by_dt, camera_indices, renderer, extended_spaces,
             add_ground_truth_state_to_info=add_ground_truth_state_to_info,
-            expose_potential_partial_solution=expose_potential_partial_solution, **task_kwargs,
+            expose_potential_partial_solution=expose_potential_partial_solution, robot=robot, **task_kwargs,
         )
         self.constructor_kwargs: dict[str, Any] = {
             "observation_mode": observation_mode, "action_mode": action_mode, "skip_frame": skip_frame,
@@ -113,6 +117,8 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
             self.constructor_kwargs.update(camera_indices=camera_indices, renderer=renderer)
         if extended_spaces:
             self.constructor_kwargs["extended_spaces"] = True
+        if not (isinstance(robot, str) and robot == DEFAULT_ROBOT):
+            self.constructor_kwargs["robot"] = robot
         info_flags = {"add_ground_truth_state_to_info": add_ground_truth_state_to_info,
                       "expose_potential_partial_solution": expose_potential_partial_solution}
         if observation_mode not in ("structured", "pixel"):
@@ -127,13 +133,15 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
         check_env_args(task, action_mode, {"normalize_actions": normalize_actions,
                                            "normalize_observations": normalize_observations,
                                            "scale_reward_by_dt": scale_reward_by_dt,
-                                           "extended_spaces": extended_spaces, **info_flags})
+                                           "extended_spaces": extended_spaces, **info_flags}, robot)
+        self.robot_spec = get_robot(robot)
+        """The robot's :class:`~causalworld.sim.robots.spec.RobotSpec`."""
         self.constructor_kwargs.update({name: True for name, flag in info_flags.items() if flag})
         self.ground_truth_in_info = bool(add_ground_truth_state_to_info)
         self.partial_solution_in_info = bool(expose_potential_partial_solution)
         check_task_kwargs(task, task_kwargs, ENV_KWARGS)
         try:
-            self.task = make_task(task, **task_kwargs)
+            self.task = make_task(task, robot=self.robot_spec, **task_kwargs)
         except TypeError as error:
             raise TypeError(f"{error}; the environment itself accepts {list(ENV_KWARGS)}") from None
         except ValueError as error:
@@ -143,7 +151,7 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
         self.task_name = task
         self.observation_mode = observation_mode
         self.action_mode = action_mode
-        self._actions = ActionMode(action_mode, normalize_actions)
+        self._actions = ActionMode(action_mode, normalize_actions, self.robot_spec)
         self.normalize_actions = bool(normalize_actions)
         self.normalize_observations = bool(normalize_observations)
         self.skip_frame = int(skip_frame)
@@ -163,7 +171,7 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
                 raise
         self.world.set_solver_iterations(self.task.solver_iterations)
         try:
-            self.robot = TriFinger(self.world.client)
+            self.robot = TriFinger(self.world.client, self.robot_spec)
             self.stage = Stage(self.world.client)
             self.task.build(self.stage)
         except BaseException:
@@ -190,7 +198,7 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
         )
         """Time (s) the ``time_left_for_task`` observation counts down from: the task's length in seconds, as
         in the original (which kept it when ``dt`` does not divide it), or ``max_episode_length * dt``."""
-        fields = robot_fields(self.episode_seconds)
+        fields = robot_fields(self.episode_seconds, self.robot_spec)
         self._slots = self.task.observation_slots()
         for slot in self._slots:
             fields += object_fields(slot)
@@ -202,7 +210,8 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
         if observation_mode == "pixel":
             try:
                 self.pixels = PixelObserver(
-                    self.world.client, self.renderer, self.camera_indices, self.normalize_observations
+                    self.world.client, self.renderer, self.camera_indices, self.normalize_observations,
+                    self.robot_spec,
                 )
             except BaseException:
                 self.world.close()
@@ -258,19 +267,7 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
         """Apply one action for ``skip_frame`` physics steps; returns (obs, reward, terminated, truncated, info)."""
         if self._needs_reset:
             raise RuntimeError("call reset() before step(): the episode has not started")
-        command = self._actions.to_command(action)
-        if self.action_mode == JOINT_POSITIONS:
-            self._last_joint_target = command
-            self.robot.run_position_control(command, self.skip_frame)
-        elif self.action_mode == JOINT_TORQUES:
-            self.robot.run_torque_control(command, self.skip_frame)
-        else:
-            if command != self._last_tip_target:
-                current = self.robot.read_joints()[0]
-                solution = inverse_kinematics(command, current, self.robot.base_offset_z).tolist()
-                self._last_joint_target = self.robot.holding_target(solution)
-                self._last_tip_target = command
-            self.robot.run_position_control(self._last_joint_target, self.skip_frame)
+        self._actions.controller.apply(self, self._actions.to_command(action))
         self._step_count += 1
         state = self._read_state()
         observation = self._observe(state)

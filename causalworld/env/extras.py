@@ -22,8 +22,6 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.sim.kinematics import inverse_kinematics
-
 GROUND_TRUTH_KEY = "ground_truth_current_state_varibales"
 """``info`` key of the full variable state. The original's key, misspelling included, so that code
 written for the original finds it."""
@@ -100,7 +98,8 @@ class ExtraMethods:
                 solution[name] = {"cartesian_position": np.array(goal.position),
                                   "orientation": np.array(goal.orientation)}
         if not any(b.is_movable for b in stage.blocks.values()) and np.shape(desired_goal) == (9,):
-            joints = inverse_kinematics(desired_goal, state.joint_positions, self.robot.base_offset_z)
+            robot = self.robot
+            joints = robot.kinematics.inverse_kinematics(desired_goal, state.joint_positions, robot.base_offset_z)
             solution["joint_positions"] = np.asarray(joints, dtype=np.float64)
         return solution
 

@@ -38,9 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from causalworld.sim import geometry as g
 from causalworld.sim.health import DEFAULT_LIMITS
-from causalworld.sim.robot import MAX_JOINT_VELOCITY
+from causalworld.sim.robots import TRIFINGER_EDU, RobotSpec
 from causalworld.tasks.slots import POINT, RIGID, SILHOUETTE, Slot
 from causalworld.variables.limits import ANGULAR_VELOCITY_BOUNDS, LINEAR_VELOCITY_BOUNDS, POSITION_BOUNDS
 
@@ -89,8 +88,6 @@ def _field(name: str, low, high, n: int, **kwargs) -> Field:
 JOINT_MARGIN = 0.5
 """Overshoot (rad) of a joint beyond its URDF limit that the declared space still holds."""
 PHYSICAL_LIMITS = {
-    "joint_positions": (tuple(v - JOINT_MARGIN for v in g.URDF_JOINT_LOWER * 3),
-                        tuple(v + JOINT_MARGIN for v in g.URDF_JOINT_UPPER * 3)),
     "joint_velocities": (-DEFAULT_LIMITS.max_joint_speed, DEFAULT_LIMITS.max_joint_speed),
     "linear_velocity": (-DEFAULT_LIMITS.max_block_speed, DEFAULT_LIMITS.max_block_speed),
     "angular_velocity": (-DEFAULT_LIMITS.max_block_spin, DEFAULT_LIMITS.max_block_spin),
@@ -98,7 +95,8 @@ PHYSICAL_LIMITS = {
 """Declared (raw) bounds of the fields whose values leave their normalization bounds in ordinary play:
 the original did not clip them and its trained agents rely on those values (a block spinning faster
 than pi rad/s, a joint beyond its action bound). Beyond these limits the simulation counts as blown
-up (:mod:`causalworld.sim.health`) and the value is clipped."""
+up (:mod:`causalworld.sim.health`) and the value is clipped. Joint positions: the robot's hard
+limits widened by :data:`JOINT_MARGIN` (see :func:`robot_fields`)."""
 
 
 def _physical(key: str, n: int) -> dict[str, tuple[float, ...]]:
@@ -106,13 +104,16 @@ def _physical(key: str, n: int) -> dict[str, tuple[float, ...]]:
     return {"space_low": _vec(low, n), "space_high": _vec(high, n)}
 
 
-def robot_fields(episode_seconds: float) -> list[Field]:
+def robot_fields(episode_seconds: float, robot: RobotSpec = TRIFINGER_EDU) -> list[Field]:
     """The 28 robot values: time left (s), joint positions, joint velocities, fingertip positions."""
     lo, hi = POSITION_BOUNDS
+    joints = {"space_low": tuple(v - JOINT_MARGIN for v in robot.hard_joint_lower * 3),
+              "space_high": tuple(v + JOINT_MARGIN for v in robot.hard_joint_upper * 3)}
+    speed = robot.max_joint_velocity
     return [
         _field("time_left_for_task", 0.0, episode_seconds, 1),
-        _field("joint_positions", g.JOINT_LOWER, g.JOINT_UPPER, 9, **_physical("joint_positions", 9)),
-        _field("joint_velocities", -MAX_JOINT_VELOCITY, MAX_JOINT_VELOCITY, 9, **_physical("joint_velocities", 9)),
+        _field("joint_positions", robot.joint_lower, robot.joint_upper, 9, **joints),
+        _field("joint_velocities", -speed, speed, 9, **_physical("joint_velocities", 9)),
         _field("end_effector_positions", lo * 3, hi * 3, 9),
     ]
 

@@ -29,6 +29,7 @@ import numpy as np
 from causalworld.sim.cameras import CAMERA_POSES, EGL, PIXEL_IMAGE_SIZE, TINY, CameraRig
 from causalworld.sim.goal_scene import GoalScene
 from causalworld.sim.robot import TriFinger
+from causalworld.sim.robots import TRIFINGER_EDU, RobotSpec
 from causalworld.sim.stage import Stage
 
 DEFAULT_CAMERA_INDICES = (0, 1, 2)
@@ -100,14 +101,16 @@ class PixelObserver:
         renderer: "egl" when loaded into ``client``; anything else ("tiny", "gui") draws with TinyRenderer.
         camera_indices: validated camera numbers.
         normalized: float32 in [0, 1] instead of uint8.
+        robot: the robot drawn in the goal images (default: the TriFinger Edu).
     """
 
-    def __init__(self, client: int, renderer: str, camera_indices: Sequence[int], normalized: bool) -> None:
+    def __init__(self, client: int, renderer: str, camera_indices: Sequence[int], normalized: bool,
+                 robot: RobotSpec = TRIFINGER_EDU) -> None:
         self.camera_indices = tuple(camera_indices)
         self.normalized = bool(normalized)
         self.observation_space = pixel_space(len(self.camera_indices), self.normalized)
         self._current = CameraRig(client, EGL if renderer == EGL else TINY, self.camera_indices)
-        self.goal_scene = GoalScene(self.camera_indices)
+        self.goal_scene = GoalScene(self.camera_indices, robot)
         self._buffer = np.zeros(self.observation_space.shape, dtype=np.uint8)
         self._split = self._current.channels
 

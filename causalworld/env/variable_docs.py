@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from causalworld.env.environment import CausalWorldEnv
+from causalworld.sim.robots import DEFAULT_ROBOT, ROBOTS
 from causalworld.tasks import TASKS
 from causalworld.variables import VariableSpace
 
@@ -37,7 +38,16 @@ A [0.32, 0.34], B [0.34, 0.36] m; velocities the observation bounds), and listed
 also varied by P10, P11 and the random actor, only in an env built with `extended_spaces=True`:
 
     env = gym.make("CausalWorld-Pushing", extended_spaces=True)
+
+The task tables are the TriFinger Edu's (the default robot). With another robot
+(`CausalWorldEnv(task, robot=...)`) every task has the same variables; those of the robot itself
+take that robot's ranges, listed under "Robots" at the end.
 """
+
+
+ROBOTS_NOTE = """The robot's own variables, for every robot (the same in every task). Joint and height ranges are
+each robot's (its spec in `causalworld/sim/robots/`); link colours and masses keep the benchmark's
+ranges whatever the robot (as in the original, some default link masses lie outside them)."""
 
 
 def _fmt(values: np.ndarray) -> str:
@@ -52,14 +62,19 @@ def _bounds(var, space: VariableSpace) -> str:
     return f"[{_fmt(low)}] .. [{_fmt(high)}]"
 
 
-def task_table(task: str) -> str:
-    """Markdown table of one task's variables: name, shape, units, space A, space B."""
-    env = CausalWorldEnv(task)
+def _is_robot_variable(name: str) -> bool:
+    return name.startswith(("joint_", "robot_"))
+
+
+def task_table(task: str, robot: str = DEFAULT_ROBOT, only_robot: bool = False) -> str:
+    """Markdown table of one task's variables (or only the robot's): name, shape, units, space A, space B."""
+    env = CausalWorldEnv(task, robot=robot)
     try:
-        rows = [f"## {task}", "", "| variable | shape | units | space A | space B | spaces |",
+        title = f"### {robot}: {env.robot_spec.summary}" if only_robot else f"## {task}"
+        rows = [title, "", "| variable | shape | units | space A | space B | spaces |",
                 "|---|---|---|---|---|---|"]
         for var in env.variables.values():
-            if not var.settable:
+            if not var.settable or (only_robot and not _is_robot_variable(var.name)):
                 continue
             rows.append(
                 f"| `{var.name}` | {var.shape or '()'} | {var.units} | {_bounds(var, VariableSpace.A)} "
@@ -72,13 +87,15 @@ def task_table(task: str) -> str:
 
 def document() -> str:
     """The whole docs/variables.md text."""
-    return HEADER + "\n" + "\n".join(task_table(task) for task in sorted(TASKS))
+    robots = "\n".join(task_table("pushing", robot, only_robot=True) for robot in sorted(ROBOTS))
+    return (HEADER + "\n" + "\n".join(task_table(task) for task in sorted(TASKS))
+            + "\n## Robots\n\n" + ROBOTS_NOTE + "\n\n" + robots)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Write the table to ``argv[0]`` or to ``docs/variables.md`` of the source checkout."""
     argv = sys.argv[1:] if argv is None else argv
-    target = Path(argv[0]) if argv else Path(__file__).resolve().parents[1] / "docs" / "variables.md"
+    target = Path(argv[0]) if argv else Path(__file__).resolve().parents[2] / "docs" / "variables.md"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(document())
     print(f"wrote {target}")

@@ -14,8 +14,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from causalworld.sim import geometry as g
+from causalworld.sim.kinematics import kinematics
 from causalworld.sim.objects import BlockState
+from causalworld.sim.robots import TRIFINGER_EDU, RobotSpec
 from causalworld.sim.stage import Stage
 from causalworld.spatial import (  # noqa: F401 - re-exported for the task modules
     orientation_error,
@@ -97,12 +98,16 @@ class Task:
     default_fractional_reward_weight: ClassVar[float] = 1.0
     success_threshold: ClassVar[float] = 0.9
     """Fractional success above which the episode counts as solved."""
-    default_joint_positions: ClassVar[tuple[float, ...]] = g.REST_POSE
-    """Starting joint positions (rad, 9) unless the ``joint_positions`` kwarg gives others."""
+    default_pose: ClassVar[str] = "rest"
+    """The robot's pose (``rest`` or ``raised``, see :class:`~causalworld.sim.robots.spec.RobotSpec`) the
+    episodes start from unless the ``joint_positions`` kwarg gives others."""
     solver_iterations: ClassVar[int] = 50
     """Bullet constraint-solver iterations per physics step (tall stacks need more to stand still)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, robot: RobotSpec = TRIFINGER_EDU, **kwargs: Any) -> None:
+        self.robot = robot
+        """The robot the task is played with (its poses, fingertip radius and kinematics)."""
+        self.kinematics = kinematics(robot)
         allowed = {**SHARED_DEFAULTS, **self.defaults}
         unknown = sorted(set(kwargs) - set(allowed))
         if unknown:
@@ -137,6 +142,11 @@ class Task:
         """The stage object shown in each slot now (None: empty); default: the object named like the slot."""
         assert self.stage is not None
         return [slot.name if slot.name in self.stage.objects else None for slot in self.observation_slots()]
+
+    @property
+    def default_joint_positions(self) -> tuple[float, ...]:
+        """The robot's :attr:`default_pose` (rad, 9)."""
+        return getattr(self.robot, f"{self.default_pose}_pose")
 
     def starting_joint_positions(self) -> tuple[float, ...]:
         """Joint positions (rad, 9) of the default starting state."""

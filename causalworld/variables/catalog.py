@@ -6,7 +6,8 @@ velocities, robot height, gravity, object friction, object velocities, cartesian
 quaternions -- are settable and have the documented ranges here, used for bounds checks and listed
 in the spaces only when the env is built with ``extended_spaces=True``: velocities use the
 observation bounds (the same in A and B); object friction A [0.6, 1.0], B [1.0, 1.4]; gravity z
-A [-10, -9], B [-11, -10]; robot height A [0.32, 0.34], B [0.34, 0.36] m. Cartesian positions and
+A [-10, -9], B [-11, -10]; robot height A [0.32, 0.34], B [0.34, 0.36] m (the TriFinger Edu's; each
+robot's ranges are in its spec, :mod:`causalworld.sim.robots`). Cartesian positions and
 quaternions are checked through their cylindrical and rotation-vector forms.
 """
 
@@ -19,7 +20,8 @@ import numpy as np
 
 from causalworld.sim import geometry as g
 from causalworld.sim.objects import Block, Silhouette
-from causalworld.sim.robot import LINK_PARTS, MAX_JOINT_VELOCITY, TriFinger
+from causalworld.sim.robot import LINK_PARTS, TriFinger
+from causalworld.sim.robots import TRIFINGER_EDU, RobotSpec
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import World
 from causalworld.spatial import (
@@ -32,13 +34,18 @@ from causalworld.variables import DYNAMIC, GEOMETRY, Bounds, CausalVariable, Var
 from causalworld.variables.limits import ANGULAR_VELOCITY_BOUNDS, LINEAR_VELOCITY_BOUNDS
 
 PI = math.pi
+def robot_spaces(robot: RobotSpec) -> dict[str, tuple[Bounds, Bounds]]:
+    """(space A, space B) bounds of the variables whose ranges are the robot's: joints and height."""
+    speed = robot.max_joint_velocity
+    return {
+        "joint_positions": tuple(as_bounds(low, high) for low, high in robot.joint_position_spaces),
+        "joint_velocities": (as_bounds([-speed] * 9, [speed] * 9),) * 2,
+        "robot_height": tuple(as_bounds(low, high) for low, high in robot.height_spaces),
+    }
+
+
 SPACES = {
-    "joint_positions": (
-        as_bounds((-1.57, -1.2, -3.0) * 3, (-0.69, 0.0, 0.0) * 3),
-        as_bounds((-0.69, 0.0, 0.0) * 3, (1.0, 1.57, 3.0) * 3),
-    ),
-    "joint_velocities": (as_bounds([-MAX_JOINT_VELOCITY] * 9, [MAX_JOINT_VELOCITY] * 9),) * 2,
-    "robot_height": (as_bounds(0.32, 0.34), as_bounds(0.34, 0.36)),
+    **robot_spaces(TRIFINGER_EDU),
     "link_color": (as_bounds([0.0] * 3, [0.5] * 3), as_bounds([0.5] * 3, [1.0] * 3)),
     "link_mass": (as_bounds(0.015, 0.045), as_bounds(0.045, 0.1)),
     "floor_color": (as_bounds([0.5] * 3, [1.0] * 3), as_bounds([0.0] * 3, [0.5] * 3)),
@@ -54,7 +61,7 @@ SPACES = {
     "linear_velocity": (as_bounds([LINEAR_VELOCITY_BOUNDS[0]] * 3, [LINEAR_VELOCITY_BOUNDS[1]] * 3),) * 2,
     "angular_velocity": (as_bounds([ANGULAR_VELOCITY_BOUNDS[0]] * 3, [ANGULAR_VELOCITY_BOUNDS[1]] * 3),) * 2,
 }
-"""Generic (space A, space B) bounds by variable or attribute name."""
+"""Generic (space A, space B) bounds by variable or attribute name (the robot's for the TriFinger Edu)."""
 
 CYLINDRICAL_A = ((0.0, -PI, None), (0.11, PI, 0.15))
 CYLINDRICAL_B = ((0.11, -PI, None), (0.15, PI, 0.3))
@@ -78,7 +85,12 @@ def cylindrical_bounds(obj: Block | Silhouette, space: VariableSpace) -> Bounds:
 
 
 def robot_variables(robot: TriFinger, registry: VariableRegistry) -> None:
-    """joint_positions, joint_velocities, robot_height and the 12 links' colour and mass."""
+    """joint_positions, joint_velocities, robot_height and the 12 links' colour and mass.
+
+    Joint and height ranges are the robot's (:func:`robot_spaces`); link colours and masses have the
+    benchmark's ranges whatever the robot.
+    """
+    spaces = {**SPACES, **robot_spaces(robot.spec)}
     registry.add(
         CausalVariable(
             "joint_positions",
@@ -87,7 +99,7 @@ def robot_variables(robot: TriFinger, registry: VariableRegistry) -> None:
             "joint angles, fingers 60/120/300 x upper/middle/lower",
             lambda: robot.read_joints()[0],
             lambda v: robot.set_joints(v, robot.read_joints()[1]),
-            *SPACES["joint_positions"],
+            *spaces["joint_positions"],
             kind=DYNAMIC,
         )
     )
@@ -99,7 +111,7 @@ def robot_variables(robot: TriFinger, registry: VariableRegistry) -> None:
             "joint velocities",
             lambda: robot.read_joints()[1],
             lambda v: robot.set_joints(robot.read_joints()[0], v),
-            *SPACES["joint_velocities"],
+            *spaces["joint_velocities"],
             kind=DYNAMIC,
             in_spaces=False,
         )
@@ -112,7 +124,7 @@ def robot_variables(robot: TriFinger, registry: VariableRegistry) -> None:
             "world z of the robot's base frame (moves the whole robot)",
             lambda: robot.height,
             lambda v: robot.set_height(float(v)),
-            *SPACES["robot_height"],
+            *spaces["robot_height"],
             in_spaces=False,
         )
     )

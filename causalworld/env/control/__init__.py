@@ -2,11 +2,16 @@
 
 from causalworld.env.control.modes import (
     ACTION_BOUNDS,
+    CONTROLLERS,
     END_EFFECTOR_POSITIONS,
     JOINT_POSITIONS,
     JOINT_TORQUES,
     ActionError,
     ActionMode,
+    Controller,
 )
 
-__all__ = ["ACTION_BOUNDS", "END_EFFECTOR_POSITIONS", "JOINT_POSITIONS", "JOINT_TORQUES", "ActionError", "ActionMode"]
+__all__ = [
+    "ACTION_BOUNDS", "CONTROLLERS", "END_EFFECTOR_POSITIONS", "JOINT_POSITIONS", "JOINT_TORQUES", "ActionError",
+    "ActionMode", "Controller",
+]

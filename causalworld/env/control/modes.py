@@ -1,10 +1,15 @@
-"""Action modes: their bounds, validation, clipping and (de)normalization.
+"""Action modes: what an action means (a :class:`Controller` per mode) and its checks (:class:`ActionMode`).
 
-* ``joint_positions``: PD targets (rad, 9), bounds low (-1.57, -1.2, -3.0) high (1.0, 1.57, 3.0)
-  per finger.
-* ``joint_torques``: motor torques (N m, 9), bounds +-0.36.
+:class:`ActionMode` validates, clips and (de)normalizes actions.
+
+* ``joint_positions``: PD targets (rad, 9), bounds the robot's joint bounds (the TriFinger Edu's:
+  low (-1.57, -1.2, -3.0), high (1.0, 1.57, 3.0) per finger).
+* ``joint_torques``: motor torques (N m, 9), bounds +- the robot's torque limit (the Edu's 0.36).
 * ``end_effector_positions``: fingertip targets (m, 9, world frame, z from the floor top), bounds
   (-0.5, -0.5, 0) to (0.5, 0.5, 0.5) per finger; solved by inverse kinematics, then PD.
+
+A new action mode is one more :class:`Controller` subclass in this file, listed in :data:`CONTROLLERS`:
+its bounds for a robot spec and how it drives the robot for one env step.
 
 With ``normalize_actions`` the action space is [-1, 1]^9 and maps linearly onto the bounds.
 
@@ -20,18 +25,84 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from causalworld.sim import geometry as g
-from causalworld.sim.robot import MAX_TORQUE
+from causalworld.sim.robots import TRIFINGER_EDU, RobotSpec
 
 JOINT_POSITIONS = "joint_positions"
 JOINT_TORQUES = "joint_torques"
 END_EFFECTOR_POSITIONS = "end_effector_positions"
 
-ACTION_BOUNDS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
-    JOINT_POSITIONS: (g.JOINT_LOWER, g.JOINT_UPPER),
-    JOINT_TORQUES: ((-MAX_TORQUE,) * 9, (MAX_TORQUE,) * 9),
-    END_EFFECTOR_POSITIONS: ((-0.5, -0.5, 0.0) * 3, (0.5, 0.5, 0.5) * 3),
+Bounds = tuple[tuple[float, ...], tuple[float, ...]]
+
+
+class Controller:
+    """One action mode: the range of its commands for a robot, and how a command drives the robot.
+
+    ``apply`` runs one env step (``env.skip_frame`` physics steps) and keeps what the env remembers
+    between steps in ``env._last_joint_target`` (the PD target) and ``env._last_tip_target``.
+    """
+
+    name: str = ""
+
+    def bounds(self, robot: RobotSpec) -> Bounds:
+        """(low, high) of the 9 raw command values for ``robot``."""
+        raise NotImplementedError
+
+    def apply(self, env, command: list[float]) -> None:
+        """Drive ``env.robot`` with the raw ``command`` for one env step."""
+        raise NotImplementedError
+
+
+class JointPositionControl(Controller):
+    """PD targets (rad, 9) within the robot's joint bounds."""
+
+    name = JOINT_POSITIONS
+
+    def bounds(self, robot: RobotSpec) -> Bounds:  # noqa: D102 - see Controller
+        return robot.joint_lower, robot.joint_upper
+
+    def apply(self, env, command: list[float]) -> None:  # noqa: D102 - see Controller
+        env._last_joint_target = command
+        env.robot.run_position_control(command, env.skip_frame)
+
+
+class JointTorqueControl(Controller):
+    """Motor torques (N m, 9) within +- the robot's torque limit."""
+
+    name = JOINT_TORQUES
+
+    def bounds(self, robot: RobotSpec) -> Bounds:  # noqa: D102 - see Controller
+        return (-robot.max_torque,) * 9, (robot.max_torque,) * 9
+
+    def apply(self, env, command: list[float]) -> None:  # noqa: D102 - see Controller
+        env.robot.run_torque_control(command, env.skip_frame)
+
+
+class EndEffectorControl(Controller):
+    """Fingertip targets (m, 9, z from the floor top): inverse kinematics, then PD with gravity feed-forward."""
+
+    name = END_EFFECTOR_POSITIONS
+
+    def bounds(self, robot: RobotSpec) -> Bounds:  # noqa: D102 - see Controller
+        return (-0.5, -0.5, 0.0) * 3, (0.5, 0.5, 0.5) * 3
+
+    def apply(self, env, command: list[float]) -> None:  # noqa: D102 - see Controller
+        robot = env.robot
+        if command != env._last_tip_target:
+            current = robot.read_joints()[0]
+            solution = robot.kinematics.inverse_kinematics(command, current, robot.base_offset_z).tolist()
+            env._last_joint_target = robot.holding_target(solution)
+            env._last_tip_target = command
+        robot.run_position_control(env._last_joint_target, env.skip_frame)
+
+
+CONTROLLERS: dict[str, Controller] = {
+    controller.name: controller
+    for controller in (JointPositionControl(), JointTorqueControl(), EndEffectorControl())
 }
+"""Every action mode, by name."""
+
+ACTION_BOUNDS: dict[str, Bounds] = {name: c.bounds(TRIFINGER_EDU) for name, c in CONTROLLERS.items()}
+"""Raw command bounds of every action mode for the TriFinger Edu."""
 
 
 ACCEPTED_KINDS = "iuf"
@@ -53,14 +124,15 @@ def _describe(action: object, limit: int = 160) -> str:
 
 
 class ActionMode:
-    """Converts agent actions into robot commands for one action mode."""
+    """Converts agent actions into robot commands for one action mode and robot (default: the TriFinger Edu)."""
 
-    def __init__(self, mode: str, normalized: bool) -> None:
-        if mode not in ACTION_BOUNDS:
-            raise ValueError(f"action_mode must be one of {sorted(ACTION_BOUNDS)}, got {mode!r}")
+    def __init__(self, mode: str, normalized: bool, robot: RobotSpec = TRIFINGER_EDU) -> None:
+        if mode not in CONTROLLERS:
+            raise ValueError(f"action_mode must be one of {sorted(CONTROLLERS)}, got {mode!r}")
         self.mode = mode
+        self.controller = CONTROLLERS[mode]
         self.normalized = bool(normalized)
-        low, high = ACTION_BOUNDS[mode]
+        low, high = self.controller.bounds(robot)
         self.low = np.array(low, dtype=np.float64)
         self.high = np.array(high, dtype=np.float64)
         self._half_span = (self.high - self.low) / 2.0

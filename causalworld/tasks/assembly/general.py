@@ -50,7 +50,6 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.sim import geometry as g
 from causalworld.sim.stage import Stage
 from causalworld.tasks.assembly.towers import (
     SceneObjects,
@@ -115,7 +114,7 @@ class GeneralTask(Task):
     """Rebuild the goal pile from the tool cubes."""
 
     name = "general"
-    default_joint_positions = g.RAISED_POSE
+    default_pose = "raised"
     defaults: Mapping[str, Any] = {
         "tool_block_mass": 0.08,
         "joint_positions": None,

@@ -191,7 +191,7 @@ class TowersTask(Task):
     """Rebuild the goal tower from the tool blocks."""
 
     name = "towers"
-    default_joint_positions = g.RAISED_POSE
+    default_pose = "raised"
     defaults: Mapping[str, Any] = {
         "tool_block_mass": 0.08,
         "number_of_blocks_in_tower": (1, 1, 5),

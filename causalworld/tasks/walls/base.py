@@ -39,8 +39,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from causalworld.sim.geometry import TIP_RADIUS, TRIFINGER_BASE_HEIGHT
-from causalworld.sim.kinematics import tip_positions
 from causalworld.sim.objects import BLOCK_LATERAL_FRICTION, reseat_friction_anchors
 from causalworld.spatial import box_hulls, volumetric_overlap
 from causalworld.tasks.base import GoalMeasure, SceneState, Task
@@ -112,7 +110,7 @@ class WallTask(Task):
         min_size = _positive(func, "blocks_min_size", p["blocks_min_size"])
         width = _positive(func, "max_level_width", p["max_level_width"])
         self.default_key = WallKey(levels, min_size, width, 0.0)
-        self._tips = tip_positions(self.starting_joint_positions())
+        self._tips = self.kinematics.tip_positions(self.starting_joint_positions())
         self._default = self._design(self.default_key)  # raises ValueError on a wall that cannot exist
         n_tools = sum(not piece.silhouette for piece in self._default)
         self.default_tools = n_tools
@@ -145,7 +143,7 @@ class WallTask(Task):
     # -- scene design ---------------------------------------------------------------------------
     def _keep_out(self) -> list[KeepOut]:
         """Boxes new tools avoid: the fingertips (as the intervention leaves them) and the obstacles."""
-        r = TIP_RADIUS + CLEARANCE
+        r = self.robot.tip_radius + CLEARANCE
         boxes = [KeepOut(self._tips[i], self._tips[i + 1], r, r, self._tips[i + 2] - r) for i in (0, 3, 6)]
         stage = getattr(self, "stage", None)
         for obj in (stage.blocks.values() if stage else ()):
@@ -276,7 +274,7 @@ class WallTask(Task):
         self._plan, self._rollback_key = {}, None
         q = values.get("joint_positions", registry["joint_positions"].read())
         height = float(values.get("robot_height", registry["robot_height"].read()))
-        self._tips = tip_positions(q, height - TRIFINGER_BASE_HEIGHT)
+        self._tips = self.kinematics.tip_positions(q, height - self.robot.base_height)
         mass = float(values["blocks_mass"]) if "blocks_mass" in values else self.mass
         tools = [n for n in self.stage.blocks if n.startswith("tool_")]
         if any(n in values for n in STRUCTURE):

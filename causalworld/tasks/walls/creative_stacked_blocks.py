@@ -56,7 +56,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from causalworld.sim.geometry import ARENA_BOUNDS, TIP_RADIUS
+from causalworld.sim.geometry import ARENA_BOUNDS
 from causalworld.spatial import box_hulls
 from causalworld.tasks.structures.blocks import BlockSpec
 from causalworld.tasks.structures.wall_goals import creative_goal
@@ -123,7 +123,7 @@ class CreativeStackedBlocksTask(WallTask):
         self._plan["obstacles"] = target
         if target > count:
             scene = self._plan.get("pieces") or self._capture(("tool_", "goal_"))
-            tips = [Piece("tip", (2 * TIP_RADIUS,) * 3, tuple(self._tips[i:i + 3]), IDENTITY, OBSTACLE_COLOR)
+            tips = [Piece("tip", (2 * self.robot.tip_radius,) * 3, tuple(self._tips[i:i + 3]), IDENTITY, OBSTACLE_COLOR)
                     for i in (0, 3, 6)]
             avoid = hulls_of([*scene, *self._capture(("obstacle_",)), *tips])
             new = []
