@@ -166,6 +166,7 @@ GYM_VALUES = {
     "extended_spaces": st.one_of(st.booleans(), NESTED),
     "add_ground_truth_state_to_info": st.one_of(st.booleans(), NESTED),
     "expose_potential_partial_solution": st.one_of(st.booleans(), NESTED),
+    "robot": st.one_of(st.sampled_from(["trifinger_edu", "trifinger_pro", "trifinger_max", ""]), NESTED),
 }
 """Values for the environment's own kwargs ("human" excluded: it would open a window)."""
 
