@@ -1,0 +1,19 @@
+"""Recording: episodes written as ``.npz`` + JSON (:mod:`~causalworld.recording.episodes`) and replayed
+(:mod:`~causalworld.recording.replay`), videos included. Sits on :mod:`causalworld.env`."""
+
+from causalworld.recording.episodes import (
+    FORMAT,
+    VERSION,
+    Episode,
+    EpisodeRecorder,
+    RecordingError,
+    list_episodes,
+    load_episode,
+    write_episode,
+)
+from causalworld.recording.replay import ReplayResult, record_video, replay_episode, replay_video
+
+__all__ = [
+    "FORMAT", "VERSION", "Episode", "EpisodeRecorder", "RecordingError", "ReplayResult", "list_episodes",
+    "load_episode", "record_video", "replay_episode", "replay_video", "write_episode",
+]
