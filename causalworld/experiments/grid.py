@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from causalworld.baselines.config import ALGORITHMS, CURRICULA, ConfigError, TrainingConfig, env_id_for, load_config
+from causalworld.evaluation import evaluate
 from causalworld.evaluation.results import EvaluationResult, ProtocolResult
 from causalworld.files.atomic import write_bytes_atomically, write_text_atomically
 from causalworld.registration import ENV_IDS
@@ -133,7 +134,6 @@ def run_one(run: GridRun, task: str, config: TrainingConfig, settings: dict[str,
     comes back in ``"files"`` (relative path -> bytes). Everything returned is plain data.
     """
     from causalworld.baselines.training import train  # needs stable-baselines3 (the baselines extra)
-    from causalworld.evaluation import evaluate
 
     with tempfile.TemporaryDirectory(prefix=f"causalworld-{run.name}-") as scratch:
         folder = Path(work_dir or scratch)

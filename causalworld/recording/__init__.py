@@ -1,5 +1,8 @@
-"""Recording: episodes written as ``.npz`` + JSON (:mod:`~causalworld.recording.episodes`) and replayed
-(:mod:`~causalworld.recording.replay`), videos included. Sits on :mod:`causalworld.env`."""
+"""Recording: episodes written as ``.npz`` + JSON, replayed, and videos. Sits on :mod:`causalworld.env`.
+
+:mod:`~causalworld.recording.episodes` records and loads episodes; :mod:`~causalworld.recording.replay`
+replays them and draws videos.
+"""
 
 from causalworld.recording.episodes import (
     FORMAT,

@@ -32,9 +32,9 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from causalworld.files.atomic import write_bytes_atomically, write_text_atomically
-from causalworld.env.world_files import world_document
 from causalworld.env import CausalWorldEnv
+from causalworld.env.world_files import world_document
+from causalworld.files.atomic import write_bytes_atomically, write_text_atomically
 
 FORMAT = "causalworld.episode"
 VERSION = 1

@@ -22,8 +22,8 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from causalworld.recording.episodes import Episode, RecordingError
 from causalworld.env import CausalWorldEnv
+from causalworld.recording.episodes import Episode, RecordingError
 from causalworld.variables import InterventionError
 
 Agent = Callable[[Any], Any]
