@@ -35,15 +35,19 @@ def _axis(vector: Vector) -> Axis:
     return nonzero[0]
 
 
-def _turn(axis: Axis, c: float, s: float, x: float, y: float, z: float) -> tuple[float, float, float]:
-    """(x, y, z) turned by the angle of cosine c and sine s about a signed coordinate axis."""
-    index, sign = axis
-    sg = s if sign > 0 else -s
-    if index == 0:
-        return x, y * c - z * sg, y * sg + z * c
-    if index == 1:
-        return x * c + z * sg, y, -x * sg + z * c
-    return x * c - y * sg, x * sg + y * c, z
+def _turn_x(c: float, s: float, x: float, y: float, z: float) -> tuple[float, float, float]:
+    return x, y * c - z * s, y * s + z * c
+
+
+def _turn_y(c: float, s: float, x: float, y: float, z: float) -> tuple[float, float, float]:
+    return x * c + z * s, y, -x * s + z * c
+
+
+def _turn_z(c: float, s: float, x: float, y: float, z: float) -> tuple[float, float, float]:
+    return x * c - y * s, x * s + y * c, z
+
+
+_TURNS = (_turn_x, _turn_y, _turn_z)
 
 
 def _cross(axis: Axis, x: float, y: float, z: float) -> tuple[float, float, float]:
@@ -71,30 +75,32 @@ class Kinematics:
             mounts.append((wx, wy, spec.base_height + mz - FLOOR_HEIGHT, math.cos(total), math.sin(total)))
         self.mounts = tuple(mounts)
         """Per finger: finger-base origin (x, y, z above the floor top, m) and cos, sin of its yaw in the world."""
+        self._turns = tuple(_TURNS[index] for index, _ in self.axes)
+        self._signs = tuple(sign for _, sign in self.axes)
+        self._tip, self._lower, self._middle = spec.lower_to_tip, spec.middle_to_lower, spec.upper_to_middle
         self._grid_cache: dict[tuple, np.ndarray] = {}
 
     # -- forward ------------------------------------------------------------------------------
     def _chain(self, q1: float, q2: float, q3: float):
         """The tip relative to each joint: (u1 in the finger-base frame, u2 in the upper, u3 in the middle)."""
-        a1, a2, a3 = self.axes
-        tx, ty, tz = self.spec.lower_to_tip
-        ox, oy, oz = self.spec.middle_to_lower
-        px, py, pz = self.spec.upper_to_middle
-        u3 = _turn(a3, math.cos(q3), math.sin(q3), tx, ty, tz)
-        w2 = (ox + u3[0], oy + u3[1], oz + u3[2])
-        u2 = _turn(a2, math.cos(q2), math.sin(q2), *w2)
-        w1 = (px + u2[0], py + u2[1], pz + u2[2])
-        u1 = _turn(a1, math.cos(q1), math.sin(q1), *w1)
+        turn1, turn2, turn3 = self._turns
+        sign1, sign2, sign3 = self._signs
+        tx, ty, tz = self._tip
+        ox, oy, oz = self._lower
+        px, py, pz = self._middle
+        s3 = math.sin(q3)
+        u3 = turn3(math.cos(q3), s3 if sign3 > 0 else -s3, tx, ty, tz)
+        s2 = math.sin(q2)
+        u2 = turn2(math.cos(q2), s2 if sign2 > 0 else -s2, ox + u3[0], oy + u3[1], oz + u3[2])
+        s1 = math.sin(q1)
+        u1 = turn1(math.cos(q1), s1 if sign1 > 0 else -s1, px + u2[0], py + u2[1], pz + u2[2])
         return u1, u2, u3
-
-    def _to_world(self, finger: int, x: float, y: float, z: float, base_offset_z: float):
-        wx, wy, wz, c, s = self.mounts[finger]
-        return (wx + c * x - s * y, wy + s * x + c * y, wz + z + base_offset_z)
 
     def finger_tip_position(self, finger: int, q1: float, q2: float, q3: float, base_offset_z: float = 0.0):
         """Fingertip (x, y, z) of one finger (0, 1 or 2) for its three joint angles (rad)."""
-        u1, _, _ = self._chain(q1, q2, q3)
-        return self._to_world(finger, *u1, base_offset_z)
+        x, y, z = self._chain(q1, q2, q3)[0]
+        wx, wy, wz, c, s = self.mounts[finger]
+        return (wx + c * x - s * y, wy + s * x + c * y, wz + z + base_offset_z)
 
     def tip_positions(self, joint_positions: Sequence[float], base_offset_z: float = 0.0) -> list[float]:
         """The 9 fingertip coordinates (m, z from the floor top) for 9 joint positions (rad)."""
@@ -108,15 +114,23 @@ class Kinematics:
     def tip_and_jacobian(self, finger: int, q1: float, q2: float, q3: float, base_offset_z: float = 0.0):
         """Fingertip position and its 3x3 Jacobian (rows x, y, z; columns q1, q2, q3), in plain Python."""
         a1, a2, a3 = self.axes
+        turn1, turn2, _ = self._turns
         u1, u2, u3 = self._chain(q1, q2, q3)
-        c1, s1, c2, s2 = math.cos(q1), math.sin(q1), math.cos(q2), math.sin(q2)
+        s1, s2 = math.sin(q1), math.sin(q2)
+        c1, s1 = math.cos(q1), (s1 if a1[1] > 0 else -s1)
+        c2, s2 = math.cos(q2), (s2 if a2[1] > 0 else -s2)
         d1 = _cross(a1, *u1)
-        d2 = _turn(a1, c1, s1, *_cross(a2, *u2))
-        d3 = _turn(a1, c1, s1, *_turn(a2, c2, s2, *_cross(a3, *u3)))
-        _, _, _, c, s = self.mounts[finger]
-        columns = [(c * d[0] - s * d[1], s * d[0] + c * d[1], d[2]) for d in (d1, d2, d3)]
-        jac = tuple(tuple(columns[j][i] for j in range(3)) for i in range(3))
-        return self._to_world(finger, *u1, base_offset_z), jac
+        d2 = turn1(c1, s1, *_cross(a2, *u2))
+        d3 = turn1(c1, s1, *turn2(c2, s2, *_cross(a3, *u3)))
+        wx, wy, wz, c, s = self.mounts[finger]
+        x, y, z = u1
+        tip = (wx + c * x - s * y, wy + s * x + c * y, wz + z + base_offset_z)
+        jac = (
+            (c * d1[0] - s * d1[1], c * d2[0] - s * d2[1], c * d3[0] - s * d3[1]),
+            (s * d1[0] + c * d1[1], s * d2[0] + c * d2[1], s * d3[0] + c * d3[1]),
+            (d1[2], d2[2], d3[2]),
+        )
+        return tip, jac
 
     def finger_tips_batch(self, finger: int, q: np.ndarray, base_offset_z: float = 0.0) -> np.ndarray:
         """Vectorised :meth:`finger_tip_position` over an (n, 3) array of joint angles."""
