@@ -1,5 +1,6 @@
-"""Write the robots' URDF files from their specs (:mod:`causalworld.sim.robots`) and the arena's from
-:mod:`causalworld.sim.geometry`.
+"""Write the robots' URDF files from their specs (:mod:`causalworld.sim.robots`) and the arena's.
+
+The arena (table) comes from :mod:`causalworld.sim.geometry`.
 
 Run ``python -m causalworld.assets.generate`` after changing the geometry; a test checks that the
 committed files equal what this module produces. Collision shapes are primitives (boxes and
@@ -9,6 +10,7 @@ capsules), which Bullet handles much faster than meshes.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from causalworld.sim import geometry as g
@@ -147,6 +149,15 @@ def trifinger_urdf(spec: RobotSpec = TRIFINGER_EDU) -> str:
     return text + "</robot>\n"
 
 
+def trifinger_undrawn_urdf(spec: RobotSpec = TRIFINGER_EDU) -> str:
+    """The robot without its visual shapes, for envs that never render.
+
+    The same links, joints, inertias and collision shapes, loaded faster (PyBullet turns each visual
+    shape into a mesh, even headless).
+    """
+    return re.sub(r"    <visual>\n.*?    </visual>\n", "", trifinger_urdf(spec), flags=re.DOTALL)
+
+
 def table_urdf() -> str:
     """The table slab; its top surface is at world z = FLOOR_HEIGHT."""
     sx, sy, sz = g.TABLE_SIZE
@@ -159,6 +170,7 @@ def table_urdf() -> str:
 
 DESCRIPTIONS = {
     **{spec.description: functools.partial(trifinger_urdf, spec) for spec in ROBOTS.values()},
+    **{spec.undrawn_description: functools.partial(trifinger_undrawn_urdf, spec) for spec in ROBOTS.values()},
     "table.urdf": table_urdf,
 }
 """Every shipped description file and the function that writes it."""

@@ -73,8 +73,8 @@ def render_throughput(record: dict) -> list[str]:
     lines += ["", "| env | " + " | ".join(f"{p}, median reset (ms) | {p}, build (s)" for p in packages) + " |",
               "|---|" + "---|---|" * len(packages)]
     for env_id, summary in record["tasks"].items():
-        cells = [f"{summary[p]['median_reset_ms']:.1f} | {summary[p]['build_seconds']:.2f}" if p in summary else "- | -"
-                 for p in packages]
+        cells = [f"{summary[p]['median_reset_ms']:.1f}{_reset_cpu(summary[p])} | {summary[p]['build_seconds']:.2f}"
+                 if p in summary else "- | -" for p in packages]
         lines.append(f"| {env_id} | " + " | ".join(cells) + " |")
     settings = record["settings"]
     lines += ["", f"Settings: {settings['steps']} measured steps per task after {settings['warmup_steps']} warm-up "
@@ -82,8 +82,18 @@ def render_throughput(record: dict) -> list[str]:
                   f"{'the same ' if both else ''}uniform random actions (seed {settings['seed']}), "
                   f"{settings['rounds']} fresh process(es) per package and task; "
                   f"resets when an episode ends are included in the step rates; reset and build times are "
-                  "wall-clock."]
+                  "wall-clock" + (" (reset also in CPU ms of the driver process)" if _has_reset_cpu(record) else "")
+                  + "."]
     return lines
+
+
+def _has_reset_cpu(record: dict) -> bool:
+    return any("median_reset_cpu_ms" in s.get("ours", {}) for s in record["tasks"].values())
+
+
+def _reset_cpu(figures: dict) -> str:
+    cpu = figures.get("median_reset_cpu_ms")
+    return "" if cpu is None else f" ({cpu:.1f} CPU)"
 
 
 def render_interventions(record: dict) -> list[str]:
@@ -232,10 +242,53 @@ def render_learning(history: list) -> list[str]:
     return lines
 
 
+def render_physics_profile(record: dict) -> list[str]:
+    lines = ["| env | env step (µs, wall-clock) | substep inside stepSimulation (CPU µs) | outside stepSimulation "
+             "per env step (CPU µs) | contact points / pairs per substep | overlapping-box pairs per substep | "
+             "Bullet: collision detection / solver / multibody dynamics |", "|---|---|---|---|---|---|---|"]
+    for env_id, entry in record["tasks"].items():
+        t, c = entry["timing"], entry["contacts"]
+        b = entry["bullet"].get("share_of_substep", {})
+        shares = " / ".join(f"{100 * b[k]:.0f} %" for k in ("collision_detection", "solver", "multibody_dynamics")
+                            ) if b else "-"
+        lines.append(f"| {env_id} | {t['env_step_us']:.0f} | {t['substep_cpu_us_inside_stepSimulation']:.1f} | "
+                     f"{t['outside_stepSimulation_per_env_step_cpu_us']:.0f} | {c['contact_points_per_substep']:.1f} / "
+                     f"{c['contact_pairs_per_substep']:.1f} | {c['broadphase_candidates_per_substep']:.1f} | "
+                     f"{shares} |")
+    for env_id, toggles in record.get("toggles", {}).items():
+        base = toggles["baseline"]["substep_cpu_us"]
+        lines += ["", f"{env_id}, one setting at a time:", "",
+                  "| setting | substep (CPU µs) | vs as shipped | observations |", "|---|---|---|---|"]
+        for name, r in toggles.items():
+            effect = ("bit-identical" if r["bit_identical_observations"] else
+                      f"differ from env step {r['first_differing_env_step']}")
+            lines.append(f"| {name}: {record['settings']['toggles'][name]} | {r['substep_cpu_us']:.1f} | "
+                         f"{100 * (r['substep_cpu_us'] / base - 1):+.0f} % | {effect} |")
+    settings = record["settings"]
+    lines += ["", f"Settings: {settings['steps']} env steps of uniform random actions (seed {settings['seed']}), skip "
+                  f"frame {settings['skip_frame']}, one fresh process per task and measurement; Bullet's shares from "
+                  f"its own profiler over {settings['profile_steps']} env steps; settings compared over "
+                  f"{settings['rounds']} alternating rounds (median)."]
+    return lines
+
+
+def render_vector(record: dict) -> list[str]:
+    lines = ["| configuration | env steps per wall-clock s | ratio to one plain env (same round, median) |",
+             "|---|---|---|"]
+    for key, s in record["summary"].items():
+        ratio = s["ratio_to_single_same_round_median"]
+        lines.append(f"| {key} | {s['env_steps_per_wall_second']:.0f} | {ratio:.2f}x |")
+    settings = record["settings"]
+    lines += ["", f"Settings: {settings['env_id']}, {settings['steps']} measured vector steps after "
+                  f"{settings['warmup']} warm-up steps, uniform random actions, {settings['rounds']} rounds of fresh "
+                  "processes in rotating order."]
+    return lines
+
+
 RENDERERS = {"throughput": render_throughput, "interventions": render_interventions, "pixels": render_pixels,
              "evaluation": render_evaluation, "torch_threads": render_torch_threads, "soak": render_soak,
              "scripted_policies": render_scripted_policies, "scripted_protocols": render_scripted_protocols,
-             "learning": render_learning}
+             "learning": render_learning, "physics_profile": render_physics_profile, "vector": render_vector}
 
 
 def render(record: dict | list, view: str | None = None) -> str:

@@ -31,7 +31,7 @@ def test_each_finger_is_drawn_in_its_own_default_colour():
     """Regression: materials shared one name in the URDF, so every finger was drawn in the last colour."""
     import pybullet
 
-    env = CausalWorldEnv("pushing")
+    env = CausalWorldEnv("pushing", render_mode="rgb_array")  # an env that never renders loads no visual shapes
     env.reset(seed=0)
     try:
         rows = pybullet.getVisualShapeData(env.robot.body, physicsClientId=env.world.client)

@@ -171,8 +171,8 @@ class CausalWorldEnv(InterventionMethods, SnapshotMethods, ExtraMethods, gym.Env
                 raise
         self.world.set_solver_iterations(self.task.solver_iterations)
         try:
-            self.robot = TriFinger(self.world.client, self.robot_spec)
-            self.stage = Stage(self.world.client)
+            self.robot = TriFinger(self.world.client, self.robot_spec, drawn=self.renderer is not None)
+            self.stage = Stage(self.world.client, draws_silhouettes=self.renderer is not None)
             self.task.build(self.stage)
         except BaseException:
             self.world.close()

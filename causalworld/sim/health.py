@@ -49,7 +49,7 @@ def _norm(vector: Iterable[float]) -> float:
 
 
 def _finite(values: Iterable[float]) -> bool:
-    return all(math.isfinite(v) for v in values)
+    return all(map(math.isfinite, values))
 
 
 def physics_problems(state: Any, limits: HealthLimits = DEFAULT_LIMITS) -> list[str]:
@@ -64,7 +64,7 @@ def physics_problems(state: Any, limits: HealthLimits = DEFAULT_LIMITS) -> list[
     if not (_finite(state.joint_positions) and _finite(state.joint_velocities)):
         problems.append("robot joint state is not finite (NaN or infinity)")
     else:
-        fastest = max((abs(v) for v in state.joint_velocities), default=0.0)
+        fastest = max(map(abs, state.joint_velocities), default=0.0)
         if fastest > limits.max_joint_speed:
             problems.append(f"a robot joint moves at {fastest:.3g} rad/s (limit {limits.max_joint_speed:g})")
     for name, block in state.blocks.items():

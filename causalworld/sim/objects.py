@@ -221,9 +221,13 @@ class Silhouette:
         color: Sequence[float] = (0.0, 1.0, 0.0),
         sphere: bool = False,
         on_change: Callable[[], None] | None = None,
+        drawn: bool = True,
     ) -> None:
         self.client = client
         self._on_change = on_change
+        self.drawn = drawn
+        """Whether the body carries its visual shape. An env that never renders leaves it out: the shape
+        has no effect on the simulation, and building a sphere's costs more than the rest of the body."""
         self.name = name
         self.size = _vector(size)
         self.color = _vector(color)
@@ -238,7 +242,9 @@ class Silhouette:
         """Create the PyBullet body at :attr:`position` with the current properties."""
         rgba = (*self.color, SILHOUETTE_ALPHA)
         client = self.client
-        if self.sphere:
+        if not self.drawn:
+            visual = -1
+        elif self.sphere:
             visual = pybullet.createVisualShape(
                 pybullet.GEOM_SPHERE, radius=self.size[0] / 2, rgbaColor=rgba, physicsClientId=client
             )
@@ -255,6 +261,8 @@ class Silhouette:
             baseOrientation=self.orientation,
             physicsClientId=client,
         )
+        # Drawn only: asleep, Bullet skips it in every substep (it has no collision shape and never moves).
+        pybullet.changeDynamics(self.body, -1, activationState=pybullet.ACTIVATION_STATE_SLEEP, physicsClientId=client)
 
     def remove(self) -> None:
         """Delete the PyBullet body."""
@@ -277,9 +285,10 @@ class Silhouette:
     def set_color(self, color: Sequence[float]) -> None:
         """RGB colour in [0, 1] (drawn translucent)."""
         self.color = _vector(color)
-        pybullet.changeVisualShape(
-            self.body, -1, rgbaColor=(*self.color, SILHOUETTE_ALPHA), physicsClientId=self.client
-        )
+        if self.drawn:
+            pybullet.changeVisualShape(
+                self.body, -1, rgbaColor=(*self.color, SILHOUETTE_ALPHA), physicsClientId=self.client
+            )
 
     def _changed(self) -> None:
         if self._on_change is not None:

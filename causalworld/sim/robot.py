@@ -42,12 +42,17 @@ class TriFinger:
     Args:
         client: the PyBullet client.
         spec: which robot (default: the TriFinger Edu).
+        drawn: load the description with its visual shapes; an env that never renders loads it without
+            them (the spec's ``undrawn_description``: same links, joints, inertias and collision shapes;
+            a faster load at every reset).
     """
 
-    def __init__(self, client: int, spec: RobotSpec = TRIFINGER_EDU) -> None:
+    def __init__(self, client: int, spec: RobotSpec = TRIFINGER_EDU, drawn: bool = True) -> None:
         self.client = client
         self.spec = spec
         self.kinematics = kinematics(spec)
+        self.drawn = drawn
+        """Whether the body carries its visual shapes."""
         self._load()
         names = {}
         for index in range(pybullet.getNumJoints(self.body, physicsClientId=client)):
@@ -79,8 +84,9 @@ class TriFinger:
             | pybullet.URDF_USE_SELF_COLLISION
             | pybullet.URDF_USE_SELF_COLLISION_EXCLUDE_ALL_PARENTS
         )
+        description = self.spec.description if self.drawn else self.spec.undrawn_description
         self.body = pybullet.loadURDF(
-            asset_path(self.spec.description), useFixedBase=True, flags=flags, physicsClientId=self.client
+            asset_path(description), useFixedBase=True, flags=flags, physicsClientId=self.client
         )
 
     def _configure(self) -> None:
@@ -205,6 +211,8 @@ class TriFinger:
     def set_link_color(self, finger: str, link: int, color: Sequence[float]) -> None:
         """Colour (RGB in [0, 1]) of link ``link`` (0 base ... 3 lower) of finger ``finger`` ("60", "120", "300")."""
         self.link_colors[(finger, link)] = tuple(float(c) for c in color)
+        if not self.drawn:
+            return
         pybullet.changeVisualShape(
             self.body, self.link_indices[(finger, link)], rgbaColor=(*color, 1.0), physicsClientId=self.client
         )

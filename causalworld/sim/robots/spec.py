@@ -123,3 +123,8 @@ class RobotSpec:
     simulated_principal_inertia: dict[str, Vector] = field(default_factory=dict)
     tip_spinning_friction: float = 0.0
     finger_colors: tuple[Vector, Vector, Vector] = ((0.6, 0.0, 0.0), (0.0, 0.6, 0.0), (0.0, 0.0, 0.6))
+
+    @property
+    def undrawn_description(self) -> str:
+        """File name of the description without visual shapes (for envs that never render)."""
+        return self.description.removesuffix(".urdf") + "_undrawn.urdf"
