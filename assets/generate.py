@@ -1,4 +1,6 @@
-"""Write the TriFinger Edu and arena URDF files from :mod:`causalworld.sim.geometry`.
+"""Write the robots' URDF files from their specs (:mod:`causalworld.sim.robots`) and the arena's.
+
+The arena (table) comes from :mod:`causalworld.sim.geometry`.
 
 Run ``python -m causalworld.assets.generate`` after changing the geometry; a test checks that the
 committed files equal what this module produces. Collision shapes are primitives (boxes and
@@ -7,10 +9,12 @@ capsules), which Bullet handles much faster than meshes.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
 from causalworld.sim import geometry as g
+from causalworld.sim.robots import ROBOTS, TRIFINGER_EDU, Inertial, RobotSpec, Shape
 
 HERE = Path(__file__).resolve().parent
 
@@ -19,11 +23,11 @@ def _f(values) -> str:
     return " ".join(f"{v:.10g}" for v in values)
 
 
-def _inertial(part: str) -> str:
-    mass, com, (ixx, iyy, izz, ixy, ixz, iyz) = g.LINK_INERTIALS[part]
+def _inertial(inertial: Inertial) -> str:
+    ixx, iyy, izz, ixy, ixz, iyz = inertial.inertia
     return (
-        f'    <inertial>\n      <origin xyz="{_f(com)}" rpy="0 0 0"/>\n'
-        f'      <mass value="{mass:.10g}"/>\n'
+        f'    <inertial>\n      <origin xyz="{_f(inertial.center)}" rpy="0 0 0"/>\n'
+        f'      <mass value="{inertial.mass:.10g}"/>\n'
         f'      <inertia ixx="{ixx:.10g}" ixy="{ixy:.10g}" ixz="{ixz:.10g}" '
         f'iyy="{iyy:.10g}" iyz="{iyz:.10g}" izz="{izz:.10g}"/>\n    </inertial>\n'
     )
@@ -62,7 +66,7 @@ def _link(name: str, body: str) -> str:
     return f'  <link name="{name}">\n{body}  </link>\n'
 
 
-def _joint(name, kind, parent, child, xyz, yaw=0.0, axis=None, limits=None) -> str:
+def _joint(name, kind, parent, child, xyz, yaw=0.0, axis=None, limits=None, effort=0.0, velocity=0.0) -> str:
     text = (
         f'  <joint name="{name}" type="{kind}">\n    <parent link="{parent}"/>\n'
         f'    <child link="{child}"/>\n    <origin xyz="{_f(xyz)}" rpy="0 0 {yaw:.17g}"/>\n'
@@ -71,7 +75,7 @@ def _joint(name, kind, parent, child, xyz, yaw=0.0, axis=None, limits=None) -> s
         lo, hi = limits
         text += (
             f'    <axis xyz="{_f(axis)}"/>\n'
-            f'    <limit lower="{lo:.17g}" upper="{hi:.17g}" effort="0.36" velocity="50"/>\n'
+            f'    <limit lower="{lo:.17g}" upper="{hi:.17g}" effort="{effort:.10g}" velocity="{velocity:.10g}"/>\n'
             '    <dynamics damping="0" friction="0"/>\n'
         )
     return text + "  </joint>\n"
@@ -81,76 +85,84 @@ def _box(size) -> str:
     return f'<box size="{_f(size)}"/>'
 
 
-def _lower_shaft() -> str:
-    """Collision capsule of the lower link's shaft, from 5 mm above the fingertip centre to the joint."""
-    radius = g.SHAFT_RADIUS + g.COLLISION_MARGIN
-    bottom, top = g.SHAFT_BOTTOM_Z, g.SHAFT_TOP_Z + g.COLLISION_MARGIN - radius
-    capsule = f'<capsule radius="{radius:.10g}" length="{top - bottom:.10g}"/>'
-    return _shape("collision", (0.0, g.LOWER_TO_TIP[1], (top + bottom) / 2), capsule)
+def _geometry(shape: Shape) -> str:
+    if shape.kind == "box":
+        return _box(shape.size)
+    if shape.kind == "capsule":
+        radius, length = shape.size
+        return f'<capsule radius="{radius:.10g}" length="{length:.10g}"/>'
+    if shape.kind == "sphere":
+        return f'<sphere radius="{shape.size[0]:.10g}"/>'
+    raise ValueError(f"unknown shape kind {shape.kind!r}")
 
 
-def _finger(index: int) -> str:
-    name = g.FINGER_NAMES[index]
-    rgba = (*g.FINGER_COLORS[index], 1.0)
-    mount, yaw = g.FINGER_MOUNTS[index]
-    base, upper, middle, lower, tip = (
-        f"finger_{part}_link_{name}" for part in ("base", "upper", "middle", "lower", "tip")
-    )
-    text = _joint(f"finger_base_to_trifinger_{name}", "fixed", "trifinger_base", base, mount, yaw)
-    # The finger base (motor mount) is visual only, as on the real model.
-    text += _link(base, _inertial("base") + _shape("visual", (0.0, 0.0, 0.03), _box((0.05, 0.04, 0.06)), rgba))
-    text += _joint(f"finger_upper_{name}", "revolute", base, upper, (0, 0, 0), axis=(-1, 0, 0),
-                   limits=(g.URDF_JOINT_LOWER[0], g.URDF_JOINT_UPPER[0]))
-    # Upper link: horizontal motor housing, x -0.1799..0.0195, y -0.014..0.0251, z +-0.0225.
-    text += _link(upper, _inertial("upper") + _both((-0.0802, 0.00555, 0.0), _box((0.1994, 0.0391, 0.045)), rgba))
-    text += _joint(f"finger_middle_{name}", "revolute", upper, middle, g.UPPER_TO_MIDDLE, axis=(0, 1, 0),
-                   limits=(g.URDF_JOINT_LOWER[1], g.URDF_JOINT_UPPER[1]))
-    # Middle link hangs down: x +-0.0222, y -0.0374..0.0015, z -0.182..0.0155.
-    text += _link(middle, _inertial("middle") + _both((0.0, -0.01795, -0.08325), _box((0.0444, 0.0389, 0.1975)), rgba))
-    text += _joint(f"finger_lower_{name}", "revolute", middle, lower, g.MIDDLE_TO_LOWER, axis=(0, 1, 0),
-                   limits=(g.URDF_JOINT_LOWER[2], g.URDF_JOINT_UPPER[2]))
-    # Lower link: drawn as a capsule whose bottom cap is the round fingertip (centre at the tip frame). It
-    # collides as a slightly thicker shaft; the fingertip ball collides as part of the tip link. Each link
-    # has a single collision shape: PyBullet's restoreState cannot tell apart the several contact caches a
-    # compound shape keeps with one body, so snapshots in contact would not restore bit-exactly.
-    tip_z = g.LOWER_TO_TIP[2]
-    top_z = 0.005
-    length = top_z - tip_z
-    visual = f'<capsule radius="{g.TIP_RADIUS:.10g}" length="{length:.10g}"/>'
-    text += _link(lower, _inertial("lower")
-                  + _shape("visual", (0.0, g.LOWER_TO_TIP[1], (top_z + tip_z) / 2), visual, rgba) + _lower_shaft())
-    text += _joint(f"finger_tip_joint_{name}", "fixed", lower, tip, g.LOWER_TO_TIP)
-    ball = f'<sphere radius="{g.TIP_RADIUS + g.COLLISION_MARGIN:.10g}"/>'
-    text += _link(tip, _inertial("tip") + _shape("collision", (0.0, 0.0, 0.0), ball))
+def _shapes(shapes: tuple[Shape, ...], rgba) -> str:
+    text = ""
+    for shape in shapes:
+        color = rgba if shape.colored else None
+        if shape.role == "both":
+            text += _both(shape.origin, _geometry(shape), color)
+        else:
+            text += _shape(shape.role, shape.origin, _geometry(shape), color if shape.role == "visual" else None)
     return text
 
 
-def trifinger_urdf() -> str:
-    """The TriFinger Edu robot: 16 links (trifinger_base, then 5 per finger), 9 revolute joints."""
+def _finger(spec: RobotSpec, index: int) -> str:
+    name = g.FINGER_NAMES[index]
+    rgba = (*spec.finger_colors[index], 1.0)
+    mount, yaw = spec.finger_mounts[index]
+    base, upper, middle, lower, tip = (
+        f"finger_{part}_link_{name}" for part in ("base", "upper", "middle", "lower", "tip")
+    )
+    limits = dict(effort=spec.max_torque, velocity=spec.max_joint_velocity)
+    text = _joint(f"finger_base_to_trifinger_{name}", "fixed", "trifinger_base", base, mount, yaw)
+    text += _link(base, _inertial(spec.inertials["base"]) + _shapes(spec.shapes["base"], rgba))
+    text += _joint(f"finger_upper_{name}", "revolute", base, upper, (0, 0, 0), axis=spec.joint_axes[0],
+                   limits=(spec.hard_joint_lower[0], spec.hard_joint_upper[0]), **limits)
+    text += _link(upper, _inertial(spec.inertials["upper"]) + _shapes(spec.shapes["upper"], rgba))
+    text += _joint(f"finger_middle_{name}", "revolute", upper, middle, spec.upper_to_middle, axis=spec.joint_axes[1],
+                   limits=(spec.hard_joint_lower[1], spec.hard_joint_upper[1]), **limits)
+    text += _link(middle, _inertial(spec.inertials["middle"]) + _shapes(spec.shapes["middle"], rgba))
+    text += _joint(f"finger_lower_{name}", "revolute", middle, lower, spec.middle_to_lower, axis=spec.joint_axes[2],
+                   limits=(spec.hard_joint_lower[2], spec.hard_joint_upper[2]), **limits)
+    text += _link(lower, _inertial(spec.inertials["lower"]) + _shapes(spec.shapes["lower"], rgba))
+    text += _joint(f"finger_tip_joint_{name}", "fixed", lower, tip, spec.lower_to_tip)
+    text += _link(tip, _inertial(spec.inertials["tip"]) + _shapes(spec.shapes["tip"], rgba))
+    return text
+
+
+def trifinger_urdf(spec: RobotSpec = TRIFINGER_EDU) -> str:
+    """A TriFinger-type robot from its spec: 16 links (trifinger_base, then 5 per finger), 9 revolute joints.
+
+    Each link has at most one collision shape: PyBullet's restoreState cannot tell apart the several
+    contact caches a compound shape keeps with one body, so snapshots in contact would not restore
+    bit-exactly.
+    """
     text = '<?xml version="1.0"?>\n<!-- Generated by causalworld.assets.generate; do not edit. -->\n'
-    text += '<robot name="trifinger_edu">\n'
+    text += f'<robot name="{spec.name}">\n'
     text += _link("world_frame", _MASSLESS)
     text += _joint("world_to_trifinger_base", "fixed", "world_frame", "trifinger_base",
-                   (0.0, 0.0, g.TRIFINGER_BASE_HEIGHT), g.TRIFINGER_BASE_YAW)
+                   (0.0, 0.0, spec.base_height), spec.base_yaw)
     text += _link("trifinger_base", _MASSLESS)
     for index in range(3):
-        text += _finger(index)
+        text += _finger(spec, index)
     return text + "</robot>\n"
 
 
-def trifinger_undrawn_urdf() -> str:
+def trifinger_undrawn_urdf(spec: RobotSpec = TRIFINGER_EDU) -> str:
     """The robot without its visual shapes, for envs that never render.
 
     The same links, joints, inertias and collision shapes, loaded faster (PyBullet turns each visual
     shape into a mesh, even headless).
     """
-    return re.sub(r"    <visual>\n.*?    </visual>\n", "", trifinger_urdf(), flags=re.DOTALL)
+    return re.sub(r"    <visual>\n.*?    </visual>\n", "", trifinger_urdf(spec), flags=re.DOTALL)
 
 
 DESCRIPTIONS = {
-    "trifinger_edu.urdf": trifinger_urdf,
-    "trifinger_edu_undrawn.urdf": trifinger_undrawn_urdf,
+    **{spec.description: functools.partial(trifinger_urdf, spec) for spec in ROBOTS.values()},
+    **{spec.undrawn_description: functools.partial(trifinger_undrawn_urdf, spec) for spec in ROBOTS.values()},
 }
+"""Every shipped description file and the function that writes it."""
 
 
 def main() -> None:

@@ -38,9 +38,9 @@ import numpy as np
 
 import causalworld  # noqa: F401  (registers the IDs)
 from causalworld.baselines.pretrained_agents import PRETRAINED_TASKS, pretrained
-from causalworld.evaluation.protocols import get_protocols
-from causalworld.evaluation.sampling import OBJECT_STAGE, TASK_STAGE, draw_value, selected_variables
-from causalworld.interventions import InterventionError
+from causalworld.benchmark.protocols import get_protocols
+from causalworld.benchmark.sampling import OBJECT_STAGE, TASK_STAGE, draw_value, selected_variables
+from causalworld.variables import InterventionError
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = Path(__file__).resolve().parent / "parity_original_worker.py"

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import causalworld
-from causalworld.evaluation.protocols import PROTOCOLS
+from causalworld.benchmark.protocols import PROTOCOLS
 from causalworld.wrappers.protocol import ProtocolWrapper
 
 

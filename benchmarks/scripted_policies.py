@@ -85,8 +85,8 @@ def run_setting(task: str, setting: str, episodes: int, env_kwargs: dict[str, An
 
 def run_protocols(task: str, names: list[str], episodes: int) -> list[dict[str, Any]]:
     """Evaluate the scripted policy of ``task`` under the named protocols it has (default env settings)."""
+    from causalworld.benchmark.protocols import get_protocols
     from causalworld.evaluation import evaluate
-    from causalworld.evaluation.protocols import get_protocols
 
     available = [p.name for p in get_protocols(task) if p.name in names]
     if not available:

@@ -5,11 +5,11 @@ at the blocks), measured side by side in one process:
 
 * cost, as medians over repeats, in ms and in units of one env step and one ``reset()`` of the same
   env: ``get_state`` (capture and re-seat), ``set_state``, saving to ``.npz`` (and its size), loading
-  plus ``env_from_snapshot`` in the same process, and a :class:`~causalworld.env_snapshot.RewindPoint`
+  plus ``env_from_snapshot`` in the same process, and a :class:`~causalworld.env.snapshot_methods.RewindPoint`
   (make once, rewind);
 * exactness over the next 60 steps of the same play: a ``set_state`` replay against the run that
   took the snapshot (must be 0), a rewind-point replay against it, and how a run that takes a
-  snapshot differs from one that takes none (the re-seat's effect; see ``causalworld.env_snapshot``).
+  snapshot differs from one that takes none (the re-seat's effect; see ``causalworld.env.snapshot_methods``).
   Reported as the first step that differs (None: none) and the largest difference in normalized
   observations.
 
@@ -31,9 +31,9 @@ import numpy as np
 from harness import machine_facts
 
 import causalworld
-from causalworld.env_snapshot import RewindPoint
+from causalworld.env import env_from_snapshot, load_snapshot
+from causalworld.env.snapshot_methods import RewindPoint
 from causalworld.sim.kinematics import inverse_kinematics
-from causalworld.snapshot import env_from_snapshot, load_snapshot
 
 BEFORE, AFTER = 30, 60
 

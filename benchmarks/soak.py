@@ -37,10 +37,11 @@ import numpy as np
 import pybullet
 
 import causalworld
-from causalworld.actions import ActionError
-from causalworld.interventions import InterventionError
-from causalworld.io_utils import write_text_atomically
-from causalworld.sim.health import WARNING_KEY, physics_problems
+from causalworld.env.control import ActionError
+from causalworld.env.health import WARNING_KEY
+from causalworld.files.atomic import write_text_atomically
+from causalworld.sim.health import physics_problems
+from causalworld.variables import InterventionError
 
 SOAK_TASKS: list[tuple[str, dict[str, Any]]] = [
     ("reaching", {"max_obstacles": 3}),

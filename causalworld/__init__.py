@@ -4,12 +4,10 @@
 :data:`causalworld.registration.ENV_IDS` (``gymnasium.make("CausalWorld-Pushing")``).
 """
 
-from causalworld.env import CausalWorldEnv
-from causalworld.interventions import InterventionError, InterventionResult
+from causalworld.env import CausalWorldEnv, WorldFileError, load_world
 from causalworld.registration import ENV_IDS, register_envs
-from causalworld.tasks import TASKS, VariableSpace
-from causalworld.variables import CausalVariable
-from causalworld.world_io import WorldFileError, load_world
+from causalworld.tasks import TASKS
+from causalworld.variables import CausalVariable, InterventionError, InterventionResult, VariableSpace
 
 __version__ = "0.1.0"
 

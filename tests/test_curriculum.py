@@ -10,7 +10,7 @@ import pytest
 
 import causalworld  # noqa: F401
 from causalworld.actors import GoalActor, InterventionActor, VisualActor
-from causalworld.curriculum import Curriculum
+from causalworld.actors.curriculum import Curriculum
 from causalworld.wrappers import CurriculumWrapper
 
 TUTORIAL_ACTIVES = [(5, 10, 1, 0), (10, 20, 2, 0), (20, 25, 1, 0), (25, 30, 1, 50)]

@@ -1,13 +1,13 @@
 import pathlib
 
-from causalworld import variable_docs
+from causalworld.env import variable_docs
 
 ROOT = pathlib.Path(__file__).parents[1]
 
 
 def test_variable_table_in_the_docs_is_generated_from_the_registry():
     committed = (ROOT / "docs" / "variables.md").read_text()
-    assert committed == variable_docs.document(), "run: python -m causalworld.variable_docs"
+    assert committed == variable_docs.document(), "run: python -m causalworld.env.variable_docs"
 
 
 def test_variable_table_lists_every_task_and_key_variables():

@@ -7,7 +7,7 @@ import pickle
 import numpy as np
 import pytest
 
-from causalworld.env_extras import GROUND_TRUTH_KEY, PARTIAL_SOLUTION_KEY
+from causalworld.env.extras import GROUND_TRUTH_KEY, PARTIAL_SOLUTION_KEY
 from causalworld.sim.kinematics import tip_positions
 
 

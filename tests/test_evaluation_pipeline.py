@@ -140,7 +140,7 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path):
 def test_a_plain_stable_baselines3_zip_needs_the_trust_flag(tmp_path, make_env):
     """A zip saved by SB3 itself (no config.json) cannot be rebuilt safely: refused unless trusted."""
     sb3 = pytest.importorskip("stable_baselines3")
-    from causalworld.evaluation.model_files import ModelFileError, load_sb3_model
+    from causalworld.baselines.model_files import ModelFileError, load_sb3_model
 
     env = make_env("pushing", max_episode_length=5)
     sb3.SAC("MlpPolicy", env, learning_starts=0, buffer_size=10, seed=0).save(tmp_path / "sac.zip")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from causalworld.evaluation.protocols import PROTOCOLS, get_protocols
-from causalworld.evaluation.sampling import OBJECT_STAGE, TASK_STAGE, protocol_matches, selected_variables
-from causalworld.interventions import InterventionResult
-from causalworld.tasks.base import VariableSpace
+from causalworld.benchmark.protocols import PROTOCOLS, get_protocols
+from causalworld.benchmark.sampling import OBJECT_STAGE, TASK_STAGE, protocol_matches, selected_variables
+from causalworld.variables import InterventionResult, VariableSpace
 from causalworld.wrappers.protocol import ProtocolWrapper
 
 A, B, AB = VariableSpace.A, VariableSpace.B, VariableSpace.A_B

@@ -135,9 +135,9 @@ def test_the_zip_payloads_are_live(hostile_models, tmp_path):
 
 @pytest.mark.parametrize("name", sorted(REFUSALS))
 def test_hostile_zips_are_refused_by_every_loader(hostile_models, tmp_path, name, make_env):
+    from causalworld.baselines.model_files import ModelFileError, load_sb3_model, read_model_file
     from causalworld.evaluation import evaluate
     from causalworld.evaluation.agents import build_agent
-    from causalworld.evaluation.model_files import ModelFileError, load_sb3_model, read_model_file
 
     path = hostile_models[name]
     env = make_env("reaching", skip_frame=3)
@@ -224,7 +224,7 @@ def test_hostile_npz_payload_is_live(tmp_path):
 
 
 def test_a_hostile_npz_is_refused_everywhere(hostile_recording, tmp_path, capsys):
-    from causalworld.evaluation.model_files import ModelFileError, load_sb3_model
+    from causalworld.baselines.model_files import ModelFileError, load_sb3_model
     from causalworld.recording import RecordingError, load_episode
 
     with pytest.raises(RecordingError, match="not a readable .npz archive"):

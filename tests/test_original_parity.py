@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 from causalworld import CausalWorldEnv
-from causalworld.evaluation.protocols import get_protocols
-from causalworld.evaluation.sampling import OBJECT_STAGE, TASK_STAGE, selected_variables
-from causalworld.interventions import flatten
+from causalworld.benchmark.protocols import get_protocols
+from causalworld.benchmark.sampling import OBJECT_STAGE, TASK_STAGE, selected_variables
+from causalworld.env.interventions import flatten
 from causalworld.sim.objects import BlockState
 from causalworld.tasks.base import SceneState
 
@@ -28,7 +28,7 @@ SMALL = ("reaching", "pushing", "picking", "pick_and_place", "stacking2")
 FAMILIES = ("towers", "general", "stacked_blocks", "creative_stacked_blocks")
 ROBOT_KEYS = ("time_left_for_task", "joint_positions", "joint_velocities", "end_effector_positions")
 WIDENED = ("joint_positions", "joint_velocities", "_linear_velocity", "_angular_velocity", "obstacle_size")
-"""Fields whose declared space is wider than the original's (see causalworld.observations)."""
+"""Fields whose declared space is wider than the original's (see causalworld.env.observations)."""
 
 
 @pytest.fixture(scope="module")

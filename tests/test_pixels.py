@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import causalworld
-from causalworld.pixels import channels_first, split_pixels, to_camera_stack
+from causalworld.env.pixels import channels_first, split_pixels, to_camera_stack
 
 
 def _goal(env, obs):

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 import causalworld
-from causalworld.agents import RandomAgent
+from causalworld.baselines.reference_agents import RandomAgent
 from causalworld.cli import main
 from causalworld.recording import EpisodeRecorder, RecordingError, list_episodes, load_episode
-from causalworld.replay import record_video, replay_episode
+from causalworld.recording.replay import record_video, replay_episode
 
 
 def _record(folder: Path, task: str, steps: int, intervene_at: int | None = None, **kwargs) -> list[Path]:

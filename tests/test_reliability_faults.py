@@ -17,9 +17,10 @@ import pybullet
 import pytest
 
 import causalworld
-from causalworld.sim.health import WARNING_KEY, guard_step, physics_problems
+from causalworld.env.health import WARNING_KEY, guard_step
+from causalworld.env.vector import WatchedAsyncVectorEnv, WorkerDiedError, make_vector_env
+from causalworld.sim.health import physics_problems
 from causalworld.sim.objects import BlockState
-from causalworld.vector import WatchedAsyncVectorEnv, WorkerDiedError, make_vector_env
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import causalworld
-from causalworld.actions import ActionError
 from causalworld.env import ENV_KWARGS
-from causalworld.interventions import InterventionError
+from causalworld.env.control import ActionError
 from causalworld.tasks import TASKS
 from causalworld.tasks.base import SHARED_DEFAULTS
+from causalworld.variables import InterventionError
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 SLOW_FUZZ = settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
@@ -166,6 +166,7 @@ GYM_VALUES = {
     "extended_spaces": st.one_of(st.booleans(), NESTED),
     "add_ground_truth_state_to_info": st.one_of(st.booleans(), NESTED),
     "expose_potential_partial_solution": st.one_of(st.booleans(), NESTED),
+    "robot": st.one_of(st.sampled_from(["trifinger_edu", "trifinger_pro", "trifinger_max", ""]), NESTED),
 }
 """Values for the environment's own kwargs ("human" excluded: it would open a window)."""
 

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import causalworld
-from causalworld import io_utils, world_io
+from causalworld.env import world_files as world_io
+from causalworld.files import atomic as io_utils
 
 TASK_LEVEL = {
     "CausalWorld-Reaching": ({"max_obstacles": 3}, {"number_of_obstacles": 2}),

@@ -12,8 +12,8 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from causalworld.agents import ReachingSolver
 from causalworld.baselines import SCRIPTED_TASKS, scripted_policy
+from causalworld.baselines.reference_agents import ReachingSolver
 
 
 def run_episode(env, agent, steps: int | None = None) -> dict:

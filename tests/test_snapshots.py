@@ -20,10 +20,10 @@ import pytest
 from conftest import ENV_IDS
 
 import causalworld
-from causalworld.env_snapshot import RewindPoint
+from causalworld.env import Snapshot, SnapshotError, env_from_snapshot, load_snapshot
+from causalworld.env.snapshot_methods import RewindPoint
 from causalworld.registration import ENV_IDS as IDS
 from causalworld.sim.kinematics import inverse_kinematics
-from causalworld.snapshot import Snapshot, SnapshotError, env_from_snapshot, load_snapshot
 
 BEFORE, AFTER, SKIP = 50, 100, 3
 PERIOD = 16
@@ -117,7 +117,7 @@ def test_restore_in_a_fresh_process_is_bit_exact(recordings, tmp_path):
     script = textwrap.dedent("""
         import json, sys
         import numpy as np
-        from causalworld.snapshot import env_from_snapshot, load_snapshot
+        from causalworld.env import env_from_snapshot, load_snapshot
         folder, jobs = sys.argv[1], json.loads(sys.argv[2])
         result = {}
         for env_id, path in jobs.items():
@@ -267,7 +267,7 @@ def test_taking_a_snapshot_keeps_the_contacts(task, monkeypatch):
     """The re-seat loads Bullet's saved contacts: here a run that takes a snapshot stays bit-identical
     to one that takes none, while a re-seat that restores only poses and velocities parts at once.
     (Not every family and scene keeps that: benchmarks/snapshots.py measures them all.)"""
-    import causalworld.env_snapshot as env_snapshot
+    import causalworld.env.snapshot_methods as env_snapshot
 
     def run(snapshot_at):
         env = causalworld.CausalWorldEnv(task, skip_frame=SKIP)

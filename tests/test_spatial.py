@@ -78,9 +78,12 @@ def test_random_quaternions_are_uniform_unit_rotations():
 
 def test_the_package_has_one_implementation():
     """Every module that converts rotations or coordinates uses these functions, not its own."""
-    from causalworld import interventions, variable_catalog
     from causalworld.baselines import scripted_common
-    from causalworld.tasks import base, sampling, stacking2, structures_general
+    from causalworld.env import interventions
+    from causalworld.tasks import base, sampling
+    from causalworld.tasks.blocks import stacking2
+    from causalworld.tasks.structures import general_goals as structures_general
+    from causalworld.variables import catalog as variable_catalog
     from causalworld.wrappers import object_selector
 
     assert base.rotation_vector_quaternion is sp.rotation_vector_to_quaternion

@@ -9,9 +9,9 @@ import causalworld
 from causalworld import InterventionError
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import World
-from causalworld.tasks.stacked_base import WallKey, fits_working_volume
-from causalworld.tasks.stacked_layout import max_wall_blocks, seed_sequence
 from causalworld.tasks.structures import default_stacked_wall
+from causalworld.tasks.walls.base import WallKey, fits_working_volume
+from causalworld.tasks.walls.layout import max_wall_blocks, seed_sequence
 
 FAMILIES = ["stacked_blocks", "creative_stacked_blocks"]
 ROBOT = 28  # robot part of the observation

@@ -11,7 +11,7 @@ import pytest
 
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import World
-from causalworld.tasks.base import box_hulls, volumetric_overlap
+from causalworld.spatial import box_hulls, volumetric_overlap
 from causalworld.tasks.structures import (
     ARENA_RADIUS,
     GOAL_RADIUS,
@@ -24,7 +24,7 @@ from causalworld.tasks.structures import (
     towers_start_layout,
     wall_is_stable,
 )
-from causalworld.tasks.structures_general import (
+from causalworld.tasks.structures.general_goals import (
     DEFAULT_DROP_POINTS,
     footprint,
     general_goal,

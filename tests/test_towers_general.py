@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 
 import causalworld
-import causalworld.tasks.general as general_module
+import causalworld.tasks.assembly.general as general_module
 from causalworld import InterventionError
 from causalworld.sim import geometry as g
-from causalworld.tasks.base import box_hulls, volumetric_overlap
-from causalworld.tasks.general import SPACES as GENERAL_SPACES
+from causalworld.spatial import box_hulls, volumetric_overlap
+from causalworld.tasks.assembly.general import SPACES as GENERAL_SPACES
+from causalworld.tasks.assembly.towers import SPACES as TOWER_SPACES
+from causalworld.tasks.assembly.towers import towers_unrealisable
 from causalworld.tasks.structures import towers_goal
-from causalworld.tasks.structures_general import general_goal
-from causalworld.tasks.towers import SPACES as TOWER_SPACES
-from causalworld.tasks.towers import towers_unrealisable
+from causalworld.tasks.structures.general_goals import general_goal
 
 ROBOT_VALUES, RIGID_VALUES, SILHOUETTE_VALUES = 28, 17, 11
 
@@ -91,7 +91,7 @@ def test_tower_spaces_are_the_originals_and_fit_the_slots():
     assert TOWER_SPACES["number_of_blocks_in_tower"] == (((1, 1, 1), (4, 4, 4)), ((4, 4, 4), (6, 6, 6)))
     assert TOWER_SPACES["tower_dims"] == (((0.08,) * 3, (0.12,) * 3), ((0.12,) * 3, (0.2,) * 3))
     (a_lo, a_hi), (b_lo, b_hi) = TOWER_SPACES["number_of_blocks_in_tower"]
-    assert math.prod(np.maximum(a_hi, b_hi)) == 216 == causalworld.tasks.towers.MAX_SPACE_BLOCKS
+    assert math.prod(np.maximum(a_hi, b_hi)) == 216 == causalworld.tasks.assembly.towers.MAX_SPACE_BLOCKS
 
 
 # -- towers: the environment ------------------------------------------------------------------

@@ -98,7 +98,7 @@ def test_each_algorithm_trains_saves_reloads_and_evaluates(algo, tmp_path):
     checkpoint = tmp_path / "checkpoints" / "model_copy_steps.zip"  # a checkpoint finds the run's config.json
     checkpoint.parent.mkdir(exist_ok=True)
     checkpoint.write_bytes(run.model_path.read_bytes())
-    from causalworld.evaluation.model_files import load_sb3_model
+    from causalworld.baselines.model_files import load_sb3_model
 
     assert type(load_sb3_model(checkpoint).policy) is type(load_sb3_model(run.model_path).policy)
     from causalworld.evaluation import evaluate
@@ -114,7 +114,7 @@ def _safe_loader_acts_as_stable_baselines3(path, algo: str) -> None:
     import numpy as np
     import stable_baselines3 as sb3
 
-    from causalworld.evaluation.model_files import SafeModel, load_sb3_model
+    from causalworld.baselines.model_files import SafeModel, load_sb3_model
 
     safe = load_sb3_model(path)
     assert isinstance(safe, SafeModel) and safe.algorithm == {"her-sac": "SAC"}.get(algo, algo.upper())
@@ -155,9 +155,9 @@ def test_cli_train_writes_a_model_the_evaluation_can_load(tmp_path):
 
 def test_grid_presets_are_one_table_and_paper_means_the_papers_settings(tmp_path, monkeypatch):
     from causalworld import cli
-    from causalworld.baselines import grid
-    from causalworld.baselines.grid import GRID_PRESETS, plan_grid, resolve_settings, training_config
-    from causalworld.commands.grid import PRESETS
+    from causalworld.cli.commands.grid import PRESETS
+    from causalworld.experiments import grid
+    from causalworld.experiments.grid import GRID_PRESETS, plan_grid, resolve_settings, training_config
 
     assert set(GRID_PRESETS) == set(PRESETS) == {"smoke", "paper"}
     paper = resolve_settings("paper", {})
@@ -187,8 +187,8 @@ def test_grid_presets_are_one_table_and_paper_means_the_papers_settings(tmp_path
 def test_grid_and_evaluation_on_ray_ship_data_not_paths(tmp_path, monkeypatch):
     """Ray workers run in another working directory: the driver's (relative) paths mean nothing there."""
     ray = pytest.importorskip("ray")
-    from causalworld.baselines.grid import run_grid
     from causalworld.evaluation import evaluate
+    from causalworld.experiments.grid import run_grid
 
     settings = dict(
         timesteps=128, n_envs=1, hyperparams={"n_steps": 64, "batch_size": 32, "policy_kwargs": {"net_arch": [8]}},

@@ -14,7 +14,7 @@ import numpy as np
 
 import causalworld  # noqa: F401  (registers the CausalWorld-* IDs)
 from causalworld.actors import GoalActor, VisualActor
-from causalworld.curriculum import Curriculum
+from causalworld.actors.curriculum import Curriculum
 from causalworld.wrappers import CurriculumWrapper, MovingAverageActionWrapper
 
 env = gym.make("CausalWorld-Pushing", max_episode_length=10)

@@ -163,8 +163,10 @@ class JointsActor(InterventionActor):
         low, high = variables["joint_positions"]
         arena_low, arena_high = (np.array(b * 3, dtype=np.float64) for b in g.ARENA_BOUNDS)
         targets = self.rng.uniform(arena_low, arena_high)
-        offset = self.env.robot.base_offset_z if self._env is not None else 0.0
+        robot = self.env.robot if self._env is not None else None
+        offset = robot.base_offset_z if robot is not None else 0.0
+        solve = robot.kinematics.inverse_kinematics if robot is not None else inverse_kinematics
         start = np.clip(np.zeros(9), low, high)
-        joints = inverse_kinematics(targets, start, offset, low, high)
+        joints = solve(targets, start, offset, low, high)
         return {"joint_positions": np.clip(joints, low, high)}
 

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from causalworld.actions import END_EFFECTOR_POSITIONS, JOINT_POSITIONS
+from causalworld.env.control import END_EFFECTOR_POSITIONS, JOINT_POSITIONS
 from causalworld.sim import geometry as g
 from causalworld.sim.kinematics import inverse_kinematics
+from causalworld.sim.robots import DEFAULT_ROBOT
 from causalworld.spatial import quaternion_matrix, wrap_angle  # noqa: F401 - wrap_angle re-exported
 
 FINGER_COUNT = 3
@@ -142,6 +143,9 @@ class ActionAdapter:
                 f"scripted policies send fingertip targets and need action_mode 'end_effector_positions' or "
                 f"'joint_positions'; this env uses {base.action_mode!r}"
             )
+        if base.robot_spec.name != DEFAULT_ROBOT:
+            raise ValueError(f"scripted policies are written for the {DEFAULT_ROBOT} geometry; this env uses "
+                             f"robot {base.robot_spec.name!r}")
         self.env = base
         self.mode = base.action_mode
 

@@ -33,6 +33,7 @@ from causalworld.baselines.scripted_common import (
     unwrap_env,
 )
 from causalworld.baselines.scripted_grasp import GraspCarry, GraspSettings
+from causalworld.env import CausalWorldEnv
 
 TIPS = "end_effector_positions"
 JOINTS = "joint_positions"
@@ -98,8 +99,6 @@ class ScriptedPolicy:
     def __call__(self, observation: np.ndarray) -> np.ndarray:
         """The action (float32, 9) for ``observation``."""
         if self.env is None:
-            from causalworld.env import CausalWorldEnv
-
             self._own_env = CausalWorldEnv(self.task)
             self.bind(self._own_env)
         raw = self.reader.raw(observation)

@@ -7,7 +7,7 @@ random actor, firing at time step 0 of every episode as in the paper), trains, a
 - ``model.zip``: the trained model (``causalworld evaluate --agent out/model.zip`` loads it);
 - ``config.json``: everything needed to rebuild the environment and reload the model: the
   hyperparameters, the env arguments and, under ``sb3_policy``, the policy's class, spaces and
-  constructor arguments as plain data (the safe loader of :mod:`causalworld.evaluation.model_files`
+  constructor arguments as plain data (the safe loader of :mod:`causalworld.baselines.model_files`
   rebuilds the policy from it and never unpickles the zip); written before training starts, so
   checkpoints load too, and again at the end with ``num_timesteps``;
 - ``evaluations.json``: periodic evaluations (fractional success, success rate, return) on the
@@ -30,10 +30,13 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from causalworld.actors import GoalActor, RandomActor
 from causalworld.baselines.config import CURRICULA, ConfigError, TrainingConfig, resolve_policy_kwargs
+from causalworld.baselines.model_files import POLICY_SECTION, describe_policy
 from causalworld.baselines.training_callbacks import EvaluationCallback, TqdmCallback, plot_learning_curve
-from causalworld.evaluation.model_files import POLICY_SECTION, describe_policy
-from causalworld.io_utils import write_text_atomically
+from causalworld.files.atomic import write_text_atomically
+from causalworld.registration import register_envs
+from causalworld.wrappers import CurriculumWrapper, GoalEnvWrapper
 
 CURRICULUM_ACTIVES = (0, 10**9, 1, 0)
 """The paper's curriculum schedule: every episode from the first, at time step 0 (persisting)."""
@@ -56,8 +59,6 @@ def wrap_for_algorithm(env: gym.Env, algo: str) -> gym.Env:
     equals ``compute_reward`` of the relabelled goals.
     """
     if algo == "her-sac":
-        from causalworld.wrappers import GoalEnvWrapper
-
         return GoalEnvWrapper(env, sparse_reward=True)
     return env
 
@@ -71,13 +72,10 @@ def make_env_factory(
     env_id, env_kwargs, algo = config.env_id, dict(config.env_kwargs), config.algo
 
     def build() -> gym.Env:
-        import causalworld  # noqa: F401  (registers the IDs in a fresh worker process)
+        register_envs()  # a fresh worker process has not registered the IDs yet
 
         env = gym.make(env_id, **env_kwargs)
         if curriculum != "none":
-            from causalworld.actors import GoalActor, RandomActor
-            from causalworld.wrappers import CurriculumWrapper
-
             actor = GoalActor() if curriculum == "goal" else RandomActor()
             env = CurriculumWrapper(env, actors=[actor], actives=[CURRICULUM_ACTIVES], seed=seed + 1000 * rank)
         env = wrap_for_algorithm(env, algo)

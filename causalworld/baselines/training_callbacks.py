@@ -11,7 +11,7 @@ import gymnasium as gym
 import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback
 
-from causalworld.io_utils import write_bytes_atomically, write_text_atomically
+from causalworld.files.atomic import write_bytes_atomically, write_text_atomically
 
 
 def run_evaluation_episodes(model: Any, env: gym.Env, episodes: int, seed: int) -> dict[str, float]:

@@ -12,7 +12,7 @@ An agent is one of:
   :func:`causalworld.baselines.pretrained_agents.pretrained`), ``"mpc"`` or ``"mpc:key=value,..."``
   (model-predictive control with the simulator as its model, :class:`causalworld.planning.MPCAgent`;
   keys in :data:`causalworld.planning.MPC_DEFAULTS`), or the path of a stable-baselines3 ``.zip``
-  file, loaded without unpickling (:mod:`causalworld.evaluation.model_files`).
+  file, loaded without unpickling (:mod:`causalworld.baselines.model_files`).
 
 Names are built inside each worker, next to its env; a model file is read once by the caller and its
 bytes are shipped to the workers; objects are copied to workers.
@@ -28,7 +28,10 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from causalworld.evaluation.model_files import ModelFile, load_sb3_model, read_model_file, read_training_record
+from causalworld.baselines.model_files import ModelFile, load_sb3_model, read_model_file, read_training_record
+from causalworld.baselines.pretrained_agents import pretrained
+from causalworld.planning.mpc import MPCAgent, parse_mpc_spec
+from causalworld.wrappers import GoalEnvWrapper
 
 
 @runtime_checkable
@@ -107,8 +110,8 @@ def _accepts_seed(function: Callable[..., Any]) -> bool:
 def build_agent(spec: Any, env: Any, trust_model_file: bool = False) -> EpisodeAgent:
     """An :class:`EpisodeAgent` from an agent object or a name ("random", "scripted", "mpc", a ``.zip`` path).
 
-    A model path (or a :class:`~causalworld.evaluation.model_files.ModelFile` read from one) is loaded
-    without unpickling (:func:`~causalworld.evaluation.model_files.load_sb3_model`); ``trust_model_file``
+    A model path (or a :class:`~causalworld.baselines.model_files.ModelFile` read from one) is loaded
+    without unpickling (:func:`~causalworld.baselines.model_files.load_sb3_model`); ``trust_model_file``
     allows stable-baselines3's own, unpickling loader for a zip without the ``config.json`` of
     ``causalworld train``.
 
@@ -130,8 +133,6 @@ def build_agent(spec: Any, env: Any, trust_model_file: bool = False) -> EpisodeA
     if spec == "pretrained":
         return EpisodeAgent(pretrained_agent(env.unwrapped))
     if is_mpc_spec(spec):
-        from causalworld.planning.mpc import MPCAgent, parse_mpc_spec
-
         return EpisodeAgent(MPCAgent(env, **parse_mpc_spec(spec)), owned=True)
     if is_model_path(spec):
         return _model_agent(read_model_file(spec, trust_model_file), env)
@@ -151,8 +152,6 @@ def pretrained_agent(env: Any) -> Any:
         ValueError: a task without an agent, or an env built with other settings (skip frame, modes, ...).
         PretrainedUnavailable: the original's package could not be found or fetched.
     """
-    from causalworld.baselines.pretrained_agents import pretrained
-
     agent = pretrained(env.task_name)
     wrong = {key: getattr(env, key) for key, value in agent.env_kwargs.items() if getattr(env, key) != value}
     if wrong:
@@ -201,8 +200,6 @@ class GoalConditionedModel:
     """A model trained on :class:`causalworld.wrappers.GoalEnvWrapper` (HER), acting on flat observations."""
 
     def __init__(self, model: Any, env: Any) -> None:
-        from causalworld.wrappers import GoalEnvWrapper
-
         self.model = model
         self.view = GoalEnvWrapper(env)
 

@@ -24,9 +24,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from causalworld.baselines.model_files import ModelFile, load_sb3_model, read_model_file
+from causalworld.baselines.pretrained_agents import pretrained
+from causalworld.benchmark.protocols import Protocol, get_protocols
 from causalworld.evaluation.agents import is_model_path, trained_env_kwargs
-from causalworld.evaluation.model_files import ModelFile, load_sb3_model, read_model_file
-from causalworld.evaluation.protocols import Protocol, get_protocols
 from causalworld.evaluation.results import EpisodeResult, EvaluationResult, ProtocolResult
 from causalworld.evaluation.runner import EpisodeJob, EpisodeRunner, plan_jobs
 from causalworld.tasks import TASKS
@@ -77,7 +78,7 @@ def evaluate(
         agent_label: the agent's name in the result (default: the agent name or class name).
         trust_model_file: let a model file without the ``config.json`` of ``causalworld train`` be
             loaded by stable-baselines3's own loader, which unpickles parts of the file and so runs
-            any code hidden in it (see :mod:`causalworld.evaluation.model_files`). Off by default.
+            any code hidden in it (see :mod:`causalworld.baselines.model_files`). Off by default.
 
     Returns:
         An :class:`EvaluationResult`.
@@ -96,8 +97,6 @@ def evaluate(
     if isinstance(agent, ModelFile):
         env_kwargs = {**trained_env_kwargs(agent), **env_kwargs}  # the model's own settings, unless overridden
     elif isinstance(agent, str) and agent == "pretrained":  # their settings; fetched here, before any worker
-        from causalworld.baselines.pretrained_agents import pretrained
-
         env_kwargs = {**pretrained(task).env_kwargs, **env_kwargs}
     elif isinstance(getattr(agent, "env_kwargs", None), dict):  # an agent object that knows its settings
         env_kwargs = {**agent.env_kwargs, **env_kwargs}

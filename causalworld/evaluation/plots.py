@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from causalworld.evaluation.metrics import FRACTION_METRICS, METRIC_LABELS, METRICS
 from causalworld.evaluation.results import EvaluationResult
-from causalworld.io_utils import write_bytes_atomically
+from causalworld.files.atomic import write_bytes_atomically
 
 FORMATS = ("png", "pdf")
 

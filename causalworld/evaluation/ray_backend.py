@@ -19,8 +19,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from causalworld.baselines.model_files import read_model_file
 from causalworld.evaluation.agents import is_model_path
-from causalworld.evaluation.model_files import read_model_file
 from causalworld.evaluation.results import EpisodeResult
 from causalworld.evaluation.runner import EpisodeJob, EpisodeRunner
 

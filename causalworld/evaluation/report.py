@@ -8,7 +8,7 @@ from pathlib import Path
 
 from causalworld.evaluation.metrics import LAST_STEPS, METRICS
 from causalworld.evaluation.results import EvaluationResult
-from causalworld.io_utils import write_text_atomically
+from causalworld.files.atomic import write_text_atomically
 
 SHORT = {
     "full_integrated_fractional_success": "full integrated FS",

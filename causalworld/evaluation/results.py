@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from causalworld.evaluation.metrics import METRICS, summarize
-from causalworld.io_utils import write_text_atomically
+from causalworld.files.atomic import write_text_atomically
 
 SCHEMA = "causalworld.evaluation/1"
 """The ``schema`` field of every results file this module writes."""

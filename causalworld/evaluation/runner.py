@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from causalworld.benchmark.protocols import Protocol
 from causalworld.env import CausalWorldEnv
 from causalworld.evaluation.agents import build_agent
 from causalworld.evaluation.metrics import episode_metrics
-from causalworld.evaluation.protocols import Protocol
 from causalworld.evaluation.results import EpisodeResult
 from causalworld.wrappers.protocol import ProtocolWrapper
 
@@ -59,7 +59,7 @@ class EpisodeRunner:
         task: task family name.
         env_kwargs: kwargs of :class:`causalworld.CausalWorldEnv` (JSON-able).
         agent: an agent object, a name, or a model file read by the caller (a
-            :class:`~causalworld.evaluation.model_files.ModelFile`; see :mod:`causalworld.evaluation.agents`).
+            :class:`~causalworld.baselines.model_files.ModelFile`; see :mod:`causalworld.evaluation.agents`).
         max_attempts: interventions drawn per episode before giving up (see ``ProtocolWrapper``).
     """
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from causalworld.env.snapshot import Snapshot
 from causalworld.planning.model import SimulatorModel
-from causalworld.snapshot import Snapshot
 
 OBJECTIVES = ("return", "return_area")
 """What :class:`CrossEntropyMethod` can rank sequences by."""

@@ -1,9 +1,9 @@
 """A simulator model for planning: batches of action sequences rolled out from a snapshot.
 
 :class:`SimulatorModel` holds copies of an environment (one per worker process, or one in this
-process) and answers :meth:`SimulatorModel.rollout`: put the copy in a :class:`~causalworld.snapshot.Snapshot`
+process) and answers :meth:`SimulatorModel.rollout`: put the copy in a :class:`~causalworld.env.snapshot.Snapshot`
 (``set_state``, exact), then for each action sequence rewind to it (an in-memory
-:class:`~causalworld.env_snapshot.RewindPoint`, about 100x cheaper than ``set_state``), step through
+:class:`~causalworld.env.snapshot_methods.RewindPoint`, about 100x cheaper than ``set_state``), step through
 the sequence and sum the rewards. Each action is held for ``action_repeat`` env steps, so a plan
 of ``H`` actions looks ``H * action_repeat`` env steps ahead. Rollouts stop at the episode's end.
 
@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.env_snapshot import RewindPoint
-from causalworld.snapshot import Snapshot
+from causalworld.env import CausalWorldEnv
+from causalworld.env.snapshot import Snapshot
+from causalworld.env.snapshot_methods import RewindPoint
 
 MODEL_SETTINGS = {"observation_mode": "structured", "render_mode": None, "camera_indices": None, "renderer": "auto",
                   "add_ground_truth_state_to_info": False, "expose_potential_partial_solution": False}
@@ -120,8 +121,6 @@ class SimulatorModel:
         self._pipes: list = []
         self._processes: list = []
         if workers == 1:
-            from causalworld.env import CausalWorldEnv
-
             self._env = CausalWorldEnv(task, **self.env_kwargs)
         else:
             self._start_workers()
@@ -206,8 +205,6 @@ class SimulatorModel:
 def _serve(pipe, task: str, env_kwargs: dict[str, Any], action_repeat: int) -> None:
     """A worker process: one env copy answering rollout requests until told to close."""
     try:
-        from causalworld.env import CausalWorldEnv
-
         env = CausalWorldEnv(task, **env_kwargs)
     except Exception as error:  # noqa: BLE001 - reported to the parent
         pipe.send(("error", f"{type(error).__name__}: {error}"))

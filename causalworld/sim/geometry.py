@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import math
 
-FLOOR_HEIGHT = 0.011
-"""World z of the table top (m)."""
+from causalworld.spatial.coordinates import FLOOR_HEIGHT  # noqa: F401 - the arena's floor top (world z, m)
 
 TRIFINGER_BASE_HEIGHT = 0.34
 """World z of the ``trifinger_base`` frame at the default robot height (m)."""

@@ -1,7 +1,7 @@
 """The goal scene: a second headless PyBullet client that shows only what the goal looks like.
 
-It holds the arena (table and wall with the main scene's colours), the robot with its fingers
-folded to the lower joint bounds (same height and link colours as the main robot) and a copy of
+It holds the arena (table and wall with the main scene's colours), the robot (the main scene's model)
+with its fingers folded to the lower joint bounds (same height and link colours as the main robot) and a copy of
 every goal silhouette of the main stage. Blocks are not shown. The scene is never stepped.
 
 :meth:`GoalScene.update` compares an appearance key built from the main scene's Python-side
@@ -17,14 +17,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from causalworld.sim import geometry as g
 from causalworld.sim.cameras import PIXEL_IMAGE_SIZE, TINY, CameraRig
 from causalworld.sim.robot import TriFinger
+from causalworld.sim.robots import TRIFINGER_EDU, RobotSpec
 from causalworld.sim.stage import Stage
 from causalworld.sim.world import World
 
-FOLDED_POSE = g.JOINT_LOWER
-"""Joint positions (rad) of the robot in goal images: every joint at its lower bound."""
+FOLDED_POSE = TRIFINGER_EDU.joint_lower
+"""Joint positions (rad) of the TriFinger Edu in goal images: every joint at its lower bound (any robot:
+its ``joint_lower``)."""
 
 
 def _silhouette_shapes(stage: Stage) -> tuple:
@@ -43,15 +44,16 @@ class GoalScene:
 
     Args:
         camera_indices: cameras to render, in order.
+        robot: the robot to draw (default: the TriFinger Edu).
     """
 
-    def __init__(self, camera_indices: Sequence[int]) -> None:
+    def __init__(self, camera_indices: Sequence[int], robot: RobotSpec = TRIFINGER_EDU) -> None:
         self.world = World(gui=False)
         self.renderer = TINY
         try:
-            self.robot = TriFinger(self.world.client)
+            self.robot = TriFinger(self.world.client, robot)
             self.stage = Stage(self.world.client)
-            self.robot.set_joints(FOLDED_POSE)
+            self.robot.set_joints(robot.joint_lower)
             self._cameras = CameraRig(self.world.client, self.renderer, camera_indices)
         except BaseException:
             self.world.close()
@@ -81,7 +83,7 @@ class GoalScene:
             mine.set_stage_color(stage.stage_color)
         if my_robot.height != robot.height:
             my_robot.set_height(robot.height)
-            my_robot.set_joints(FOLDED_POSE)
+            my_robot.set_joints(my_robot.spec.joint_lower)
         for (finger, link), color in robot.link_colors.items():
             if my_robot.link_colors.get((finger, link)) != color:
                 my_robot.set_link_color(finger, link, color)

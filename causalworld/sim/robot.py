@@ -1,4 +1,7 @@
-"""The TriFinger robot in one PyBullet client: state, PD and torque control, link properties.
+"""A TriFinger-type robot in one PyBullet client: state, PD and torque control, link properties.
+
+Which robot is data: a :class:`~causalworld.sim.robots.spec.RobotSpec` (description file, gains,
+limits, kinematics; see :mod:`causalworld.sim.robots`), the TriFinger Edu unless told otherwise.
 
 Joint positions are radians, velocities rad/s, torques N m, in the API joint order (finger 60
 upper/middle/lower, finger 120, finger 300). Fingertip positions are metres in the world frame
@@ -16,31 +19,40 @@ import pybullet
 
 from causalworld.sim import geometry as g
 from causalworld.sim.assets import asset_path
-from causalworld.sim.kinematics import tip_positions
+from causalworld.sim.kinematics import kinematics
+from causalworld.sim.robots import LINK_PARTS, TRIFINGER_EDU, RobotSpec
 
-KP = (10.0,) * 9
-"""Proportional gains of the joint PD controller (N m / rad)."""
-KD = (0.1, 0.3, 0.001) * 3
-"""Derivative gains of the joint PD controller (N m s / rad)."""
-SAFETY_KD = (0.08, 0.08, 0.04) * 3
-"""Safety damping subtracted from every commanded torque (N m s / rad)."""
-MAX_TORQUE = 0.36
-"""Torque limit of every motor (N m)."""
-MAX_JOINT_VELOCITY = 50.0
-"""Joint-velocity bound used for observations (rad/s)."""
+KP = TRIFINGER_EDU.kp
+"""The TriFinger Edu's proportional gains of the joint PD controller (N m / rad)."""
+KD = TRIFINGER_EDU.kd
+"""The TriFinger Edu's derivative gains of the joint PD controller (N m s / rad)."""
+SAFETY_KD = TRIFINGER_EDU.safety_kd
+"""The TriFinger Edu's safety damping subtracted from every commanded torque (N m s / rad)."""
+MAX_TORQUE = TRIFINGER_EDU.max_torque
+"""The TriFinger Edu's torque limit of every motor (N m)."""
+MAX_JOINT_VELOCITY = TRIFINGER_EDU.max_joint_velocity
+"""The TriFinger Edu's joint-velocity bound used for observations (rad/s)."""
 
-LINK_PARTS = ("base", "upper", "middle", "lower")
-"""Links of a finger as numbered in variable names: ``robot_finger_60_link_0`` is the base."""
+__all__ = ["KP", "KD", "LINK_PARTS", "MAX_JOINT_VELOCITY", "MAX_TORQUE", "SAFETY_KD", "TriFinger"]
 
 
 class TriFinger:
-    """The robot body: loads our URDF, exposes joint state, applies torques and link properties."""
+    """The robot body: loads its URDF, exposes joint state, applies torques and link properties.
 
-    def __init__(self, client: int, drawn: bool = True) -> None:
+    Args:
+        client: the PyBullet client.
+        spec: which robot (default: the TriFinger Edu).
+        drawn: load the description with its visual shapes; an env that never renders loads it without
+            them (the spec's ``undrawn_description``: same links, joints, inertias and collision shapes;
+            a faster load at every reset).
+    """
+
+    def __init__(self, client: int, spec: RobotSpec = TRIFINGER_EDU, drawn: bool = True) -> None:
         self.client = client
+        self.spec = spec
+        self.kinematics = kinematics(spec)
         self.drawn = drawn
-        """Whether the body carries its visual shapes. An env that never renders loads the description
-        without them (same links, joints, inertias and collision shapes; a faster load at every reset)."""
+        """Whether the body carries its visual shapes."""
         self._load()
         names = {}
         for index in range(pybullet.getNumJoints(self.body, physicsClientId=client)):
@@ -63,7 +75,7 @@ class TriFinger:
         for key, index in self.link_indices.items():
             info = pybullet.getDynamicsInfo(self.body, index, physicsClientId=client)
             self._default_inertials[key] = (info[0], tuple(info[2]))
-        self._default_colors = {key: g.FINGER_COLORS[g.FINGER_NAMES.index(key[0])] for key in self.link_indices}
+        self._default_colors = {key: spec.finger_colors[g.FINGER_NAMES.index(key[0])] for key in self.link_indices}
         self.link_colors = dict(self._default_colors)
 
     def _load(self) -> None:
@@ -72,8 +84,10 @@ class TriFinger:
             | pybullet.URDF_USE_SELF_COLLISION
             | pybullet.URDF_USE_SELF_COLLISION_EXCLUDE_ALL_PARENTS
         )
-        name = "trifinger_edu.urdf" if self.drawn else "trifinger_edu_undrawn.urdf"
-        self.body = pybullet.loadURDF(asset_path(name), useFixedBase=True, flags=flags, physicsClientId=self.client)
+        description = self.spec.description if self.drawn else self.spec.undrawn_description
+        self.body = pybullet.loadURDF(
+            asset_path(description), useFixedBase=True, flags=flags, physicsClientId=self.client
+        )
 
     def _configure(self) -> None:
         client = self.client
@@ -95,14 +109,14 @@ class TriFinger:
             )
         for (_, number), index in self.link_indices.items():
             part = LINK_PARTS[number]
-            if part in g.SIMULATED_PRINCIPAL_INERTIA:
-                pybullet.changeDynamics(self.body, index, localInertiaDiagonal=g.SIMULATED_PRINCIPAL_INERTIA[part],
-                                        physicsClientId=client)
+            principal = self.spec.simulated_principal_inertia.get(part)
+            if principal is not None:
+                pybullet.changeDynamics(self.body, index, localInertiaDiagonal=principal, physicsClientId=client)
             if part == "lower":
-                pybullet.changeDynamics(self.body, index, spinningFriction=g.FINGERTIP_SPINNING_FRICTION,
+                pybullet.changeDynamics(self.body, index, spinningFriction=self.spec.tip_spinning_friction,
                                         physicsClientId=client)
         for index in self.tip_link_indices:
-            pybullet.changeDynamics(self.body, index, spinningFriction=g.FINGERTIP_SPINNING_FRICTION,
+            pybullet.changeDynamics(self.body, index, spinningFriction=self.spec.tip_spinning_friction,
                                     physicsClientId=client)
 
     def recreate(self) -> None:
@@ -130,7 +144,7 @@ class TriFinger:
 
     def tip_positions(self, joint_positions: Sequence[float]) -> list[float]:
         """Fingertip coordinates (m, 9, z from the floor top) for the given joint positions."""
-        return tip_positions(joint_positions, self.base_offset_z)
+        return self.kinematics.tip_positions(joint_positions, self.base_offset_z)
 
     # -- control -----------------------------------------------------------------------------
     def run_position_control(self, target: Sequence[float], substeps: int) -> None:
@@ -145,8 +159,8 @@ class TriFinger:
             pybullet.setJointMotorControlArray,
             pybullet.stepSimulation,
         )
-        torque_mode, limit = pybullet.TORQUE_CONTROL, MAX_TORQUE
-        gains = tuple(zip(target, KP, KD, SAFETY_KD, strict=True))
+        torque_mode, limit = pybullet.TORQUE_CONTROL, self.spec.max_torque
+        gains = tuple(zip(target, self.spec.kp, self.spec.kd, self.spec.safety_kd, strict=True))
         torques = self.last_torques
         for _ in range(substeps):
             states = get_states(body, joints, physicsClientId=client)
@@ -168,13 +182,13 @@ class TriFinger:
             pybullet.setJointMotorControlArray,
             pybullet.stepSimulation,
         )
-        torque_mode, limit = pybullet.TORQUE_CONTROL, MAX_TORQUE
+        torque_mode, limit = pybullet.TORQUE_CONTROL, self.spec.max_torque
         commanded = [limit if t > limit else (-limit if t < -limit else t) for t in torques]
         applied = self.last_torques
         for _ in range(substeps):
             states = get_states(body, joints, physicsClientId=client)
             applied = []
-            for (_, dq, _, _), tau, skd in zip(states, commanded, SAFETY_KD):
+            for (_, dq, _, _), tau, skd in zip(states, commanded, self.spec.safety_kd):
                 tau -= skd * dq
                 applied.append(limit if tau > limit else (-limit if tau < -limit else tau))
             set_motors(body, joints, torque_mode, forces=applied, physicsClientId=client)
@@ -191,7 +205,7 @@ class TriFinger:
     def holding_target(self, joint_positions: Sequence[float]) -> list[float]:
         """PD target (rad) whose steady state is ``joint_positions``: the gravity torque divided by Kp is added."""
         torques = self.gravity_torques(joint_positions)
-        return [q + tau / kp for q, tau, kp in zip(joint_positions, torques, KP)]
+        return [q + tau / kp for q, tau, kp in zip(joint_positions, torques, self.spec.kp)]
 
     # -- link properties ---------------------------------------------------------------------
     def set_link_color(self, finger: str, link: int, color: Sequence[float]) -> None:
@@ -207,8 +221,8 @@ class TriFinger:
             pybullet.changeVisualShape(self.body, tip, rgbaColor=(*color, 1.0), physicsClientId=self.client)
 
     def set_height(self, height: float) -> None:
-        """Move the whole robot so that its base frame is at world z = ``height`` (m, default 0.34)."""
-        self.base_offset_z = float(height) - g.TRIFINGER_BASE_HEIGHT
+        """Move the whole robot so that its base frame is at world z = ``height`` (m, default: the spec's)."""
+        self.base_offset_z = float(height) - self.spec.base_height
         pybullet.resetBasePositionAndOrientation(
             self.body, (0.0, 0.0, self.base_offset_z), (0.0, 0.0, 0.0, 1.0), physicsClientId=self.client
         )
@@ -216,7 +230,7 @@ class TriFinger:
     @property
     def height(self) -> float:
         """World z (m) of the robot's base frame."""
-        return g.TRIFINGER_BASE_HEIGHT + self.base_offset_z
+        return self.spec.base_height + self.base_offset_z
 
     def link_mass(self, finger: str, link: int) -> float:
         """Mass (kg) of a link, as the simulation holds it."""

@@ -39,7 +39,7 @@ class Stage:
         self.removals = 0
         """Bodies removed since the world was built or last cleared. While it is 0, every body's
         Bullet identity (its broadphase id) is the one a freshly built world gives it, which is
-        what restoring a saved physics state matches contacts by (see :mod:`causalworld.env_snapshot`)."""
+        what restoring a saved physics state matches contacts by (see :mod:`causalworld.env.snapshot_methods`)."""
 
     def _load(self) -> None:
         client = self.client

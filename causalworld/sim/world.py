@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 
 import pybullet
 
@@ -15,6 +16,15 @@ PHYSICS_TIMESTEP = 1.0 / 250.0
 """Simulation timestep (s)."""
 GRAVITY = (0.0, 0.0, -9.81)
 """Default gravity (m/s^2, world frame)."""
+
+
+PhysicsError = pybullet.error
+"""What PyBullet raises when a call fails (for example, loading a malformed saved state)."""
+
+
+def bullet_api_version() -> int:
+    """The API version of the PyBullet build in use (``pybullet.getAPIVersion()``)."""
+    return pybullet.getAPIVersion()
 
 
 class World:
@@ -75,6 +85,23 @@ class World:
         """Advance the simulation by one physics timestep."""
         pybullet.stepSimulation(physicsClientId=self.client)
 
+    def save_state(self) -> int:
+        """Save the physics state in memory (Bullet's ``saveState``); returns its id."""
+        return pybullet.saveState(physicsClientId=self.client)
+
+    def restore_state(self, state_id: int) -> None:
+        """Put the physics back in a state saved by :meth:`save_state`."""
+        pybullet.restoreState(stateId=state_id, physicsClientId=self.client)
+
+    def remove_state(self, state_id: int) -> None:
+        """Free a state saved by :meth:`save_state`."""
+        pybullet.removeState(state_id, physicsClientId=self.client)
+
+    def penetration_depth(self, body_a: int, body_b: int) -> float:
+        """Deepest interpenetration (m) of two bodies, 0.0 when they do not overlap."""
+        points = pybullet.getClosestPoints(body_a, body_b, 0.0, physicsClientId=self.client)
+        return max((-point[8] for point in points), default=0.0)
+
     @property
     def is_connected(self) -> bool:
         """Whether the client is still open."""
@@ -86,3 +113,30 @@ class World:
             self._closed = True
             if pybullet.isConnected(physicsClientId=self.client):
                 pybullet.disconnect(physicsClientId=self.client)
+
+
+def save_physics(client: int) -> bytes:
+    """The bytes of ``pybullet.saveBullet`` for this client's world."""
+    handle, path = tempfile.mkstemp(prefix="causalworld-", suffix=".bullet")
+    os.close(handle)
+    try:
+        pybullet.saveBullet(path, physicsClientId=client)
+        with open(path, "rb") as stream:
+            return stream.read()
+    finally:
+        os.unlink(path)
+
+
+def load_physics(client: int, physics: bytes) -> None:
+    """Load bytes from :func:`save_physics` into a world with the same bodies (``restoreState``).
+
+    A collision pass first creates the contact manifolds that Bullet restores the saved points into.
+    """
+    handle, path = tempfile.mkstemp(prefix="causalworld-", suffix=".bullet")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(physics)
+        pybullet.performCollisionDetection(physicsClientId=client)
+        pybullet.restoreState(fileName=path, physicsClientId=client)
+    finally:
+        os.unlink(path)

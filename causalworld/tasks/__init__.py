@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from causalworld.tasks.base import SceneState, Task, VariableSpace
-from causalworld.tasks.creative_stacked_blocks import CreativeStackedBlocksTask
-from causalworld.tasks.general import GeneralTask
-from causalworld.tasks.no_reward import NoRewardTask
-from causalworld.tasks.pick_and_place import PickAndPlaceTask
-from causalworld.tasks.picking import PickingTask
-from causalworld.tasks.pushing import PushingTask
-from causalworld.tasks.reaching import ReachingTask
-from causalworld.tasks.stacked_blocks import StackedBlocksTask
-from causalworld.tasks.stacking2 import Stacking2Task
-from causalworld.tasks.towers import TowersTask
+from causalworld.tasks.assembly.general import GeneralTask
+from causalworld.tasks.assembly.no_reward import NoRewardTask
+from causalworld.tasks.assembly.towers import TowersTask
+from causalworld.tasks.base import SceneState, Task
+from causalworld.tasks.blocks.pick_and_place import PickAndPlaceTask
+from causalworld.tasks.blocks.picking import PickingTask
+from causalworld.tasks.blocks.pushing import PushingTask
+from causalworld.tasks.blocks.stacking2 import Stacking2Task
+from causalworld.tasks.reaching.reaching import ReachingTask
+from causalworld.tasks.walls.creative_stacked_blocks import CreativeStackedBlocksTask
+from causalworld.tasks.walls.stacked_blocks import StackedBlocksTask
+from causalworld.variables import VariableSpace
 
 TASKS: dict[str, type[Task]] = {
     "reaching": ReachingTask,

@@ -8,16 +8,15 @@ and never imports the environment.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any, ClassVar
 
 import numpy as np
 
-from causalworld.observations import Slot
-from causalworld.sim import geometry as g
+from causalworld.sim.kinematics import kinematics
 from causalworld.sim.objects import BlockState
+from causalworld.sim.robots import TRIFINGER_EDU, RobotSpec
 from causalworld.sim.stage import Stage
 from causalworld.spatial import (  # noqa: F401 - re-exported for the task modules
     orientation_error,
@@ -25,23 +24,8 @@ from causalworld.spatial import (  # noqa: F401 - re-exported for the task modul
     rotation_vector_to_quaternion,
     yaw_quaternion,
 )
-
-
-class VariableSpace(str, Enum):
-    """Which range of the causal variables is active: training (A), evaluation (B) or their union."""
-
-    A = "space_a"
-    B = "space_b"
-    A_B = "space_a_b"
-
-    @classmethod
-    def parse(cls, value: VariableSpace | str) -> VariableSpace:
-        try:
-            return cls(value)
-        except ValueError:
-            raise ValueError(
-                f"variables_space must be one of {[s.value for s in cls]}, got {value!r}"
-            ) from None
+from causalworld.tasks.slots import Slot
+from causalworld.variables import VariableSpace
 
 
 @dataclass
@@ -114,12 +98,16 @@ class Task:
     default_fractional_reward_weight: ClassVar[float] = 1.0
     success_threshold: ClassVar[float] = 0.9
     """Fractional success above which the episode counts as solved."""
-    default_joint_positions: ClassVar[tuple[float, ...]] = g.REST_POSE
-    """Starting joint positions (rad, 9) unless the ``joint_positions`` kwarg gives others."""
+    default_pose: ClassVar[str] = "rest"
+    """The robot's pose (``rest`` or ``raised``, see :class:`~causalworld.sim.robots.spec.RobotSpec`) the
+    episodes start from unless the ``joint_positions`` kwarg gives others."""
     solver_iterations: ClassVar[int] = 50
     """Bullet constraint-solver iterations per physics step (tall stacks need more to stand still)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, robot: RobotSpec = TRIFINGER_EDU, **kwargs: Any) -> None:
+        self.robot = robot
+        """The robot the task is played with (its poses, fingertip radius and kinematics)."""
+        self.kinematics = kinematics(robot)
         allowed = {**SHARED_DEFAULTS, **self.defaults}
         unknown = sorted(set(kwargs) - set(allowed))
         if unknown:
@@ -154,6 +142,11 @@ class Task:
         """The stage object shown in each slot now (None: empty); default: the object named like the slot."""
         assert self.stage is not None
         return [slot.name if slot.name in self.stage.objects else None for slot in self.observation_slots()]
+
+    @property
+    def default_joint_positions(self) -> tuple[float, ...]:
+        """The robot's :attr:`default_pose` (rad, 9)."""
+        return getattr(self.robot, f"{self.default_pose}_pose")
 
     def starting_joint_positions(self) -> tuple[float, ...]:
         """Joint positions (rad, 9) of the default starting state."""
@@ -223,57 +216,3 @@ class Task:
 # Rotations live in causalworld.spatial (one implementation); these names stay importable from here.
 rotation_vector_quaternion = rotation_vector_to_quaternion
 """Quaternion (x, y, z, w) of a rotation vector (rad): :func:`causalworld.spatial.rotation_vector_to_quaternion`."""
-
-
-def box_hull(position: Sequence[float], orientation: Sequence[float], size: Sequence[float]) -> list[list[float]]:
-    """Axis-aligned hull [[min x, y, z], [max x, y, z]] (m) of one oriented box, in plain Python."""
-    x, y, z, w = orientation
-    hx, hy, hz = size[0] / 2, size[1] / 2, size[2] / 2
-    ex = abs(1 - 2 * (y * y + z * z)) * hx + abs(2 * (x * y - z * w)) * hy + abs(2 * (x * z + y * w)) * hz
-    ey = abs(2 * (x * y + z * w)) * hx + abs(1 - 2 * (x * x + z * z)) * hy + abs(2 * (y * z - x * w)) * hz
-    ez = abs(2 * (x * z - y * w)) * hx + abs(2 * (y * z + x * w)) * hy + abs(1 - 2 * (x * x + y * y)) * hz
-    px, py, pz = position
-    return [[px - ex, py - ey, pz - ez], [px + ex, py + ey, pz + ez]]
-
-
-def hull_overlap(goal: list[list[float]], block: list[list[float]]) -> float:
-    """Intersection volume of two axis-aligned hulls over the first one's volume, in plain Python."""
-    inter = 1.0
-    volume = 1.0
-    for k in range(3):
-        inter *= max(0.0, min(goal[1][k], block[1][k]) - max(goal[0][k], block[0][k]))
-        volume *= goal[1][k] - goal[0][k]
-    return min(1.0, inter / volume) if volume > 0 else 0.0
-
-
-def box_hulls(positions: np.ndarray, orientations: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Axis-aligned hulls (n, 2, 3) of n oriented boxes: [min corner, max corner] (m).
-
-    ``positions`` (n, 3), ``orientations`` (n, 4) quaternions xyzw, ``sizes`` (n, 3) edge lengths.
-    """
-    x, y, z, w = orientations.T
-    rot = np.stack(
-        [
-            np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)], -1),
-            np.stack([2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)], -1),
-            np.stack([2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)], -1),
-        ],
-        -2,
-    )
-    half = np.einsum("nij,nj->ni", np.abs(rot), sizes / 2)
-    return np.stack([positions - half, positions + half], 1)
-
-
-def volumetric_overlap(goal_hulls: np.ndarray, block_hulls: np.ndarray) -> float:
-    """Sum over all (goal, block) pairs of the hull intersection volume, over the total goal volume.
-
-    Both arguments are (n, 2, 3) hull arrays; returns 1.0 when there are no goals. This is the
-    benchmark's fractional success, computed for all pairs at once.
-    """
-    if len(goal_hulls) == 0:
-        return 1.0
-    lo = np.maximum(goal_hulls[:, None, 0, :], block_hulls[None, :, 0, :])
-    hi = np.minimum(goal_hulls[:, None, 1, :], block_hulls[None, :, 1, :])
-    inter = np.prod(np.clip(hi - lo, 0.0, None), axis=-1).sum()
-    total = np.prod(goal_hulls[:, 1, :] - goal_hulls[:, 0, :], axis=-1).sum()
-    return float(min(1.0, inter / total)) if total > 0 else 0.0

@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from causalworld.observations import POSITION_BOUNDS
 from causalworld.sim.stage import Stage
-from causalworld.tasks.base import GoalMeasure, SceneState, as_vector, box_hull, box_hulls, volumetric_overlap
+from causalworld.spatial import box_hull, box_hulls, volumetric_overlap
+from causalworld.tasks.base import GoalMeasure, SceneState, as_vector
+from causalworld.variables.limits import POSITION_BOUNDS
 
 
 def check_mass(name: str, value: Any) -> float:

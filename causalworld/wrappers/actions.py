@@ -13,7 +13,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium.utils import RecordConstructorArgs
 
-from causalworld.actions import END_EFFECTOR_POSITIONS, JOINT_POSITIONS, JOINT_TORQUES
+from causalworld.env.control import END_EFFECTOR_POSITIONS, JOINT_POSITIONS, JOINT_TORQUES
 
 
 class DeltaActionWrapper(gym.ActionWrapper, RecordConstructorArgs):

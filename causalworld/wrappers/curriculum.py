@@ -1,4 +1,4 @@
-"""CurriculumWrapper: applies a :class:`~causalworld.curriculum.Curriculum` while an agent trains.
+"""CurriculumWrapper: applies a :class:`~causalworld.actors.curriculum.Curriculum` while an agent trains.
 
 Episodes count from 0 (the first ``reset()`` starts episode 0). Actors scheduled at time step 0
 change the *starting state* through ``set_starting_state``: the change persists into later
@@ -21,7 +21,7 @@ import numpy as np
 from gymnasium.utils import RecordConstructorArgs
 
 from causalworld.actors import InterventionActor
-from causalworld.curriculum import Curriculum
+from causalworld.actors.curriculum import Curriculum
 
 MAX_REDRAWS = 5
 """Default number of redraws after a refused intervention."""

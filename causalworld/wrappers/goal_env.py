@@ -31,8 +31,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium.utils import RecordConstructorArgs
 
-from causalworld.observations import RIGID, SILHOUETTE
-from causalworld.tasks.reaching import SUCCESS_ERROR, ZERO_CREDIT_ERROR
+from causalworld.tasks.reaching.reaching import SUCCESS_ERROR, ZERO_CREDIT_ERROR
+from causalworld.tasks.slots import RIGID, SILHOUETTE
 
 GOAL_BOUND = 1.0
 """Bound (m) of every goal coordinate: the arena and its blocks lie well inside +-1 m."""

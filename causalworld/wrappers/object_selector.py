@@ -9,7 +9,7 @@ Action: ``Tuple(Discrete(n_blocks), Discrete(7), Discrete(7))``:
 The move is applied with ``do_intervention(check_bounds=False)``; a move the env refuses (a
 penetration, a block outside the arena) leaves the block where it was and is counted in
 ``info["object_selector"]["refused"]``. Then the env steps once with the robot holding its raised
-pose (``RAISED_POSE``, set at every reset). Observations are the env's without the 28 robot
+pose (the robot's ``raised_pose``, set at every reset). Observations are the env's without the 28 robot
 values (time left, joint positions and velocities, fingertip positions). Unlike the original,
 the env's ``skip_frame`` is kept (a built env cannot change it): each move is followed by
 ``skip_frame`` physics steps of 1/250 s.
@@ -24,9 +24,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium.utils import RecordConstructorArgs
 
-from causalworld.actions import JOINT_POSITIONS, JOINT_TORQUES
-from causalworld.observations import robot_fields
-from causalworld.sim import geometry as g
+from causalworld.env.control import JOINT_POSITIONS, JOINT_TORQUES
+from causalworld.env.observations import robot_fields
 from causalworld.spatial import quaternion_multiply
 
 MOVES = 7
@@ -70,14 +69,15 @@ class ObjectSelectorWrapper(gym.Wrapper, RecordConstructorArgs):
         """Moves the env refused since the last reset."""
 
     def _hold_action(self) -> np.ndarray:
-        """The env action that keeps the fingers at RAISED_POSE, in the env's action units."""
+        """The env action that keeps the fingers at the robot's raised pose, in the env's action units."""
         cw = self.env.unwrapped
+        raised = cw.robot.spec.raised_pose
         if cw.action_mode == JOINT_POSITIONS:
-            command = np.array(g.RAISED_POSE)
+            command = np.array(raised)
         elif cw.action_mode == JOINT_TORQUES:
-            command = np.array(cw.robot.gravity_torques(g.RAISED_POSE))
+            command = np.array(cw.robot.gravity_torques(raised))
         else:
-            command = np.array(cw.robot.tip_positions(g.RAISED_POSE))
+            command = np.array(cw.robot.tip_positions(raised))
         action = cw.normalize_action(command) if cw.normalize_actions else command
         return np.clip(action, self.env.action_space.low, self.env.action_space.high).astype(np.float32)
 
@@ -86,7 +86,8 @@ class ObjectSelectorWrapper(gym.Wrapper, RecordConstructorArgs):
         obs, info = self.env.reset(seed=seed, options=options)
         self.refused = 0
         result = self.env.unwrapped.do_intervention(
-            {"joint_positions": g.RAISED_POSE, "joint_velocities": (0.0,) * 9}, check_bounds=False)
+            {"joint_positions": self.env.unwrapped.robot.spec.raised_pose,
+             "joint_velocities": (0.0,) * 9}, check_bounds=False)
         if result.success:
             obs = result.observation
         return obs[self._robot_size:], info

@@ -1,7 +1,7 @@
 """ProtocolWrapper: apply an evaluation protocol's intervention at the start of every episode.
 
 On ``reset`` the wrapper makes the protocol's space the env's active space, resets the env, draws
-the protocol's intervention (:mod:`causalworld.evaluation.sampling`) and applies it with
+the protocol's intervention (:mod:`causalworld.benchmark.sampling`) and applies it with
 ``do_intervention``: for the current episode only, so the env's starting state never changes and
 the next reset starts from the same scene. A refused intervention (infeasible scene, or a value
 combination the task rejects) is drawn again from a fresh reset, up to ``max_attempts`` times; if
@@ -19,10 +19,9 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from causalworld.evaluation.protocols import Protocol
-from causalworld.evaluation.sampling import OBJECT_STAGE, TASK_STAGE, draw_value, is_pose, selected_variables
-from causalworld.interventions import InterventionError
-from causalworld.variables import CausalVariable
+from causalworld.benchmark.protocols import Protocol
+from causalworld.benchmark.sampling import OBJECT_STAGE, TASK_STAGE, draw_value, is_pose, selected_variables
+from causalworld.variables import CausalVariable, InterventionError
 
 PROTOCOL_STREAM = 0x50524F54
 """Mixed into the reset seed to give the protocol's generator its own stream."""

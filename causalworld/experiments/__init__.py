@@ -1,0 +1,4 @@
+"""Experiments built from the layers below.
+
+:mod:`~causalworld.experiments.grid`: the paper's grid of trainings and evaluations.
+"""

@@ -1,0 +1,1 @@
+"""Assembly families: towers of blocks, general shapes, and the no-reward scene."""

@@ -1,0 +1,1 @@
+"""Single-block families: pushing, picking, pick and place, stacking two blocks."""

@@ -1,0 +1,1 @@
+"""Reaching: the fingertips to three goal points."""
