@@ -52,6 +52,7 @@ import numpy as np
 
 from causalworld.sim.stage import Stage
 from causalworld.tasks.assembly.towers import (
+    AssemblyVariables,
     SceneObjects,
     add_tool_masses,
     half_inside_arena,
@@ -110,7 +111,7 @@ def tool_poses(rng: np.random.Generator, count: int, size: float, goals: Sequenc
         return outside_arena(count, (size,) * 3)
 
 
-class GeneralTask(Task):
+class GeneralTask(AssemblyVariables, Task):
     """Rebuild the goal pile from the tool cubes."""
 
     name = "general"
@@ -207,18 +208,6 @@ class GeneralTask(Task):
                 self.context.objects_changed()
 
         return set_value
-
-    def _set_mass(self, value) -> None:
-        self.mass = float(value)
-        self.objects.set_masses(list(self.stage.blocks), self.mass)
-
-    def customize_variables(self, registry) -> None:
-        """Leave block sizes and the goals' variables out of the spaces, as the original.
-
-        The spaces hold each tool's pose, colour and mass and the task variables, which set the rest.
-        """
-        self.leave_out_of_spaces(registry, [v.name for v in registry.values() if v.object_name is not None and (
-            v.name.endswith(".size") or v.object_name.startswith("goal_"))])
 
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
         """Check the new values and add what they imply.

@@ -187,7 +187,23 @@ def add_tool_masses(values: dict[str, np.ndarray], tools: Iterable[str]) -> None
             values.setdefault(f"{name}.mass", np.array(values[MASS], dtype=np.float64))
 
 
-class TowersTask(Task):
+class AssemblyVariables:
+    """What towers and general share: one mass for every tool block, and spaces without sizes and goals."""
+
+    def _set_mass(self, value) -> None:
+        self.mass = float(value)
+        self.objects.set_masses(list(self.stage.blocks), self.mass)
+
+    def customize_variables(self, registry) -> None:
+        """Leave block sizes and the goals' variables out of the spaces, as the original.
+
+        The spaces hold each tool's pose, colour and mass and the task variables, which set the rest.
+        """
+        self.leave_out_of_spaces(registry, [v.name for v in registry.values() if v.object_name is not None and (
+            v.name.endswith(".size") or v.object_name.startswith("goal_"))])
+
+
+class TowersTask(AssemblyVariables, Task):
     """Rebuild the goal tower from the tool blocks."""
 
     name = "towers"
@@ -290,18 +306,6 @@ class TowersTask(Task):
                 self._regenerate()
 
         return set_value
-
-    def _set_mass(self, value) -> None:
-        self.mass = float(value)
-        self.objects.set_masses(list(self.stage.blocks), self.mass)
-
-    def customize_variables(self, registry) -> None:
-        """Leave block sizes and the goals' variables out of the spaces, as the original.
-
-        The spaces hold each tool's pose, colour and mass and the task variables, which set the rest.
-        """
-        self.leave_out_of_spaces(registry, [v.name for v in registry.values() if v.object_name is not None and (
-            v.name.endswith(".size") or v.object_name.startswith("goal_"))])
 
     def couple(self, values: dict[str, np.ndarray], registry) -> dict[str, np.ndarray]:
         """Check the new structure and add what it implies.
